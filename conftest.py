@@ -1,0 +1,31 @@
+"""Session-wide test set-up shared by unit tests and nbval notebook runs.
+
+nbval starts kernels that inherit this process's environment, so pointing the answer store
+at a temporary folder here keeps test runs from writing into the kit's real `responses/`.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+
+import pytest
+
+# Fixture notebooks are inputs to tests (one raises on purpose), not notebooks for nbval.
+collect_ignore = ["tests/fixtures"]
+
+_STORE_ENV = "DIPLOMATIC_COVER_RESPONSES"
+_created: list[str] = []
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if not os.environ.get(_STORE_ENV):
+        folder = tempfile.mkdtemp(prefix="dc-test-responses-")
+        _created.append(folder)
+        os.environ[_STORE_ENV] = folder
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    for folder in _created:
+        shutil.rmtree(folder, ignore_errors=True)

@@ -1,0 +1,21 @@
+"""The browser checks can fail: a planted error is caught, a healthy widget passes."""
+
+import pytest
+
+from tests.browser.jlab import assert_no_widget_errors, open_notebook, run_all_cells
+
+
+def test_a_cell_that_raises_is_reported(page, lab):
+    open_notebook(page, lab, "fixtures/raises-fail.ipynb")
+    run_all_cells(page, lab, "fixtures/raises-fail.ipynb")
+    with pytest.raises(AssertionError, match=r"Traceback|Error"):
+        assert_no_widget_errors(page)
+
+
+def test_a_stock_widget_renders_without_error(page, lab):
+    open_notebook(page, lab, "fixtures/widget-pass.ipynb")
+    run_all_cells(page, lab, "fixtures/widget-pass.ipynb")
+    assert_no_widget_errors(page)
+    slider = page.locator(".jupyter-widgets.widget-slider")
+    slider.first.wait_for()
+    assert "Seven" in slider.first.inner_text()

@@ -1,0 +1,41 @@
+"""Every committed notebook is clean: no outputs, a plain kernel, canonical JSON."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted(
+    p
+    for folder in ("notebooks", "exercises", "instructors", "tests/fixtures")
+    for p in (ROOT / folder).rglob("*.ipynb")
+    if ".ipynb_checkpoints" not in p.parts
+)
+ALLOWED_NOTEBOOK_METADATA = {"kernelspec", "language_info"}
+ALLOWED_CELL_METADATA = {"tags", "editable", "deletable"}
+
+
+def test_there_are_notebooks_to_check():
+    assert any(p.parent.name == "notebooks" for p in NOTEBOOKS)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_notebook_is_committed_clean(path):
+    text = path.read_text(encoding="utf-8")
+    nb = json.loads(text)
+    assert nb["metadata"]["kernelspec"] == {
+        "display_name": "Python 3",
+        "language": "python",
+        "name": "python3",
+    }
+    assert set(nb["metadata"]) <= ALLOWED_NOTEBOOK_METADATA
+    assert nb["metadata"]["language_info"] == {"name": "python"}
+    for cell in nb["cells"]:
+        assert set(cell["metadata"]) <= ALLOWED_CELL_METADATA, cell["metadata"]
+        if cell["cell_type"] == "code":
+            assert cell["outputs"] == [], f"outputs committed in {path.name}"
+            assert cell["execution_count"] is None
+        assert "attachments" not in cell or not cell["attachments"]
+    canonical = json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+    assert text == canonical, f"{path.name} is not in canonical form (indent 1, sorted keys)"

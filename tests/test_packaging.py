@@ -1,0 +1,31 @@
+"""The two install routes (pip via the Makefile, conda via environment.yml) must agree."""
+
+import re
+import tomllib
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _split(requirement: str) -> tuple[str, str]:
+    match = re.match(r"^\s*([A-Za-z0-9_.\-]+)\s*(.*)$", requirement)
+    assert match, requirement
+    return match.group(1).lower(), match.group(2).replace(" ", "")
+
+
+def test_environment_yml_lists_the_same_dependencies_and_bounds_as_pyproject():
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    wanted = dict(_split(r) for r in pyproject["project"]["dependencies"])
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    conda = dict(_split(d) for d in env["dependencies"] if isinstance(d, str))
+    conda.pop("pip")
+    assert conda.pop("python") == pyproject["project"]["requires-python"]
+    assert conda == wanted
+
+
+def test_environment_yml_installs_the_kit_itself():
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    pip_parts = [d["pip"] for d in env["dependencies"] if isinstance(d, dict)]
+    assert pip_parts == [["-e ."]]
