@@ -39,6 +39,7 @@ class LabServer:
     root: Path
     process: subprocess.Popen[bytes]
     log: Path
+    store: Path
 
     def api(self, path: str, method: str = "GET", body: object | None = None) -> object:
         """Call the server's REST API and return the decoded JSON (or None)."""
@@ -135,6 +136,8 @@ def running_lab(root: Path, home: Path) -> Iterator[LabServer]:
     url = f"http://127.0.0.1:{port}"
     try:
         wait_until_answering(f"{url}/api/status?token={TOKEN}", process, log)
-        yield LabServer(url=url, token=TOKEN, root=root, process=process, log=log)
+        yield LabServer(
+            url=url, token=TOKEN, root=root, process=process, log=log, store=home / "responses"
+        )
     finally:
         stop(process)

@@ -28,3 +28,10 @@ def test_importing_the_kit_does_not_load_heavy_libraries():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_the_notebook_api_names_are_functions_not_modules():
+    import diplomatic_cover as dc
+
+    for name in ("ask", "start", "name_box", "check_setup"):
+        assert callable(getattr(dc, name)), name

@@ -1,13 +1,33 @@
 """Diplomatic Cover: the code behind the kit's notebooks.
 
-Importing this package must stay cheap (a student's first cell waits for it), so heavy
-libraries (nbformat, jsonschema, pandas, matplotlib) are imported inside the functions
-that need them, never here.
+The notebooks use a handful of names: `check_setup`, `start`, `name_box`, `ask`,
+`progress` and `submit_button`. Importing this package must stay cheap (a student's first
+cell waits for it), so those names are loaded on first use, and heavy libraries (nbformat,
+jsonschema, pandas, matplotlib) are imported inside the functions that need them.
+No module may share a name with one of these (importing `diplomatic_cover.ask` would
+replace the function `ask` with the module).
 """
 
 from __future__ import annotations
 
+import importlib
+from typing import Any
+
 from diplomatic_cover._version import __version__
 from diplomatic_cover.setup_check import check_setup
 
-__all__ = ["__version__", "check_setup"]
+_LAZY = {
+    "ask": "diplomatic_cover.question_widget",
+    "start": "diplomatic_cover.session",
+    "name_box": "diplomatic_cover.session",
+    "progress": "diplomatic_cover.progress",
+    "submit_button": "diplomatic_cover.submit",
+}
+
+__all__ = ["__version__", "ask", "check_setup", "name_box", "progress", "start", "submit_button"]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'diplomatic_cover' has no attribute {name!r}")

@@ -1,23 +1,46 @@
-"""One-off tuning of the kit's virtual environment, run by the Makefile after each install.
+"""One-off tuning of the kit's environment, run by the Makefile after each install.
 
-`python -m diplomatic_cover.setup_env` removes `rfc3987-syntax`, which jupyter-events pulls in
-through `jsonschema[format-nongpl]`. jsonschema only uses it to check the rarely used "iri"
-string format, but importing it compiles a grammar that adds about three seconds to every
-`import nbformat`, so to every JupyterLab start and every nbval run (jupyter-server issue
-#1559). Without it jsonschema simply skips that one format check.
+`python -m diplomatic_cover.setup_env` does two things:
+
+1. It tells the environment's Jupyter server to save notebooks without widget views
+   (`diplomatic_cover.lab_hooks`), by writing a config file under `<prefix>/etc/jupyter/`.
+   Conda users run this command once after `conda env create`.
+2. It removes `rfc3987-syntax`, which jupyter-events pulls in through
+   `jsonschema[format-nongpl]`. jsonschema only uses it to check the rarely used "iri" string
+   format, but importing it compiles a grammar that adds about three seconds to every
+   `import nbformat`, so to every JupyterLab start and every nbval run (jupyter-server issue
+   #1559). Without it jsonschema simply skips that one format check.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import json
 import subprocess
 import sys
+from pathlib import Path
 
 SLOW_OPTIONAL_PACKAGES = ("rfc3987-syntax",)
+HOOK = "diplomatic_cover.lab_hooks.pre_save_hook"
 
 
-def main() -> int:
-    """Uninstall the slow optional packages if present; return the process exit code."""
+def server_config_path(prefix: Path | None = None) -> Path:
+    """The config file Jupyter Server reads from this environment for the kit's hook."""
+    base = Path(prefix or sys.prefix)
+    return base / "etc" / "jupyter" / "jupyter_server_config.d" / "diplomatic-cover.json"
+
+
+def install_save_hook(prefix: Path | None = None) -> Path:
+    """Write the server config that strips widget views on save; return its path."""
+    path = server_config_path(prefix)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    config = {"ContentsManager": {"pre_save_hook": HOOK}}
+    path.write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
+    return path
+
+
+def remove_slow_packages() -> int:
+    """Uninstall the slow optional packages if present; return pip's exit code."""
     present = [
         name
         for name in SLOW_OPTIONAL_PACKAGES
@@ -27,6 +50,12 @@ def main() -> int:
         return 0
     cmd = [sys.executable, "-m", "pip", "uninstall", "--quiet", "--yes", *present]
     return subprocess.call(cmd)
+
+
+def main() -> int:
+    """Install the save hook and remove slow packages; return the process exit code."""
+    install_save_hook()
+    return remove_slow_packages()
 
 
 if __name__ == "__main__":

@@ -11,13 +11,15 @@ from tests.labserver import LabServer
 WIDGET_ERRORS = ("Error displaying widget", "Loading widget", "Traceback (most recent call last)")
 
 
-def open_notebook(page: object, lab: LabServer, path: str) -> None:
-    """Open `path` in a fresh JupyterLab workspace; wait until its kernel is idle and connected.
+def open_notebook(page: object, lab: LabServer, path: str, *, fresh_workspace: bool = True) -> None:
+    """Open `path` in JupyterLab; wait until its kernel is idle and connected.
 
-    A fresh workspace per test keeps tabs that earlier tests opened out of the way.
+    A fresh workspace per test keeps tabs that earlier tests opened out of the way; pass
+    `fresh_workspace=False` after a reload, where the page already shows the notebook.
     """
-    workspace = f"test-{uuid.uuid4().hex[:8]}"
-    page.goto(f"{lab.url}/lab/workspaces/{workspace}/tree/{path}?token={lab.token}&reset")  # type: ignore[attr-defined]
+    if fresh_workspace:
+        workspace = f"test-{uuid.uuid4().hex[:8]}"
+        page.goto(f"{lab.url}/lab/workspaces/{workspace}/tree/{path}?token={lab.token}&reset")  # type: ignore[attr-defined]
     page.locator(".jp-Notebook").first.wait_for()  # type: ignore[attr-defined]
     lab.wait_for_idle_kernel(path)
 
@@ -27,6 +29,18 @@ def run_all_cells(page: object, lab: LabServer, path: str, timeout: float = 120)
     page.get_by_role("menuitem", name="Run", exact=True).click()  # type: ignore[attr-defined]
     page.get_by_role("menuitem", name=re.compile(r"^Run All Cells")).click()  # type: ignore[attr-defined]
     wait_until_done(page, lab, path, timeout)
+
+
+def restart_kernel(page: object, lab: LabServer, path: str) -> None:
+    """Restart the notebook's kernel (as Kernel → Restart does) and wait until it is idle.
+
+    Done through the server's REST API, the call JupyterLab's menu makes: the page sees the
+    restart exactly as after the menu, without depending on the dialog's wording.
+    """
+    kernel = lab.wait_for_idle_kernel(path)
+    lab.api(f"/api/kernels/{kernel['id']}/restart", method="POST", body={})
+    page.wait_for_timeout(500)  # type: ignore[attr-defined]
+    lab.wait_for_idle_kernel(path)
 
 
 def wait_until_done(page: object, lab: LabServer, path: str, timeout: float = 120) -> None:
@@ -43,8 +57,12 @@ def wait_until_done(page: object, lab: LabServer, path: str, timeout: float = 12
 
 
 def notebook_text(page: object) -> str:
-    """The visible text of the open notebook, inputs and outputs."""
-    return page.locator(".jp-Notebook").first.inner_text()  # type: ignore[attr-defined]
+    """The text of the open notebook, inputs and outputs.
+
+    `text_content`, not `inner_text`: JupyterLab skips rendering cells scrolled out of view
+    (CSS content-visibility), and `inner_text` reads those as empty.
+    """
+    return page.locator(".jp-Notebook").first.text_content()  # type: ignore[attr-defined]
 
 
 def assert_no_widget_errors(page: object) -> None:
@@ -52,8 +70,8 @@ def assert_no_widget_errors(page: object) -> None:
 
     Only outputs are read: the notebooks' own text may mention these messages.
     """
-    text = "\n".join(page.locator(".jp-OutputArea").all_inner_texts())  # type: ignore[attr-defined]
+    text = "\n".join(page.locator(".jp-OutputArea").all_text_contents())  # type: ignore[attr-defined]
     for marker in WIDGET_ERRORS:
         assert marker not in text, f"{marker!r} shown in the notebook:\n{text[-2000:]}"
     stderr = page.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')  # type: ignore[attr-defined]
-    assert "Error" not in " ".join(stderr.all_inner_texts())
+    assert "Error" not in " ".join(stderr.all_text_contents())

@@ -1,0 +1,350 @@
+"""The kit's one catalogue of questions, and the separate answer key.
+
+Questions are authored in `questions/catalogue/NN_notebook.toml`, one file per notebook
+(so authors of different notebooks never edit the same file): the progress view, the report
+and the grader read them without running any notebook, and a notebook shows a question by
+its id (`ask("02.cover-size")`). Model answers, feedback and hints live in
+`questions/answer_key/NN_notebook.toml`, which the class copy leaves out; everything here
+works without it. Choices are stored by option id, never by position, so reordering options in the
+catalogue cannot corrupt saved answers.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+QUESTIONS_DIR = Path(__file__).resolve().parent / "questions"
+CATALOGUE_DIR = QUESTIONS_DIR / "catalogue"
+ANSWER_KEY_DIR = QUESTIONS_DIR / "answer_key"
+
+QUESTION_TYPES = (
+    "text",  # free text, word count shown, optional minimum
+    "short_text",  # one line
+    "single",  # single choice
+    "multiple",  # multiple choice
+    "scale",  # agree/disagree, 5 or 7 points, optional confidence rating
+    "number",  # numeric estimate with unit and allowed range
+    "ranking",  # order the options
+    "classify",  # put each statement under one label
+)
+ID_PATTERN = re.compile(r"^(?P<notebook>\d\d)\.[a-z0-9]+(?:-[a-z0-9]+)*$")
+SCALE_LABELS = {
+    5: ("Strongly disagree", "Disagree", "Neither", "Agree", "Strongly agree"),
+    7: (
+        "Strongly disagree",
+        "Disagree",
+        "Somewhat disagree",
+        "Neither",
+        "Somewhat agree",
+        "Agree",
+        "Strongly agree",
+    ),
+}
+CONFIDENCE_LABELS = ("Not at all sure", "Somewhat sure", "Quite sure", "Very sure")
+
+
+class CatalogueError(ValueError):
+    """The catalogue or answer key is malformed: a message for the kit's authors."""
+
+
+@dataclass(frozen=True)
+class Choice:
+    """An option, statement or label, identified by a stable id."""
+
+    id: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question of the kit, as authored in the catalogue."""
+
+    id: str
+    notebook: str
+    type: str
+    prompt: str
+    title: str = ""
+    points: float = 0.0
+    opinion: bool = False
+    options: tuple[Choice, ...] = ()
+    statements: tuple[Choice, ...] = ()
+    labels: tuple[Choice, ...] = ()
+    min_words: int = 0
+    max_chars: int = 0
+    scale_points: int = 5
+    confidence: bool = False
+    unit: str = ""
+    minimum: float | None = None
+    maximum: float | None = None
+
+    @property
+    def scale_labels(self) -> tuple[str, ...]:
+        """The words for each point of an agree/disagree scale."""
+        return SCALE_LABELS[self.scale_points]
+
+    def option_label(self, option_id: str) -> str:
+        """The label of an option, statement or label id (the id itself if unknown)."""
+        for choice in (*self.options, *self.statements, *self.labels):
+            if choice.id == option_id:
+                return choice.label
+        return option_id
+
+    def to_spec(self) -> dict[str, Any]:
+        """The JSON-ready description a widget needs to draw this question."""
+        spec: dict[str, Any] = {
+            "id": self.id,
+            "type": self.type,
+            "title": self.title,
+            "prompt_html": render_markdown(self.prompt),
+            "prompt_text": plain_text(self.prompt),
+            "points": self.points,
+        }
+        if self.options:
+            spec["options"] = [{"id": c.id, "label": c.label} for c in self.options]
+        if self.statements:
+            spec["statements"] = [{"id": c.id, "label": c.label} for c in self.statements]
+        if self.labels:
+            spec["labels"] = [{"id": c.id, "label": c.label} for c in self.labels]
+        if self.type == "text":
+            spec["min_words"] = self.min_words
+        if self.type == "short_text":
+            spec["max_chars"] = self.max_chars or 200
+        if self.type == "scale":
+            spec["scale_labels"] = list(self.scale_labels)
+            spec["confidence"] = self.confidence
+            spec["confidence_labels"] = list(CONFIDENCE_LABELS)
+        if self.type == "number":
+            spec.update(unit=self.unit, minimum=self.minimum, maximum=self.maximum)
+        return spec
+
+
+@dataclass(frozen=True)
+class KeyEntry:
+    """What the answer key says about one question."""
+
+    model_answer: str = ""
+    feedback: str = ""
+    hints: tuple[str, ...] = ()
+    correct: Any = None
+    tolerance: float = 0.0
+
+
+@dataclass(frozen=True)
+class Catalogue(Mapping[str, Question]):
+    """All questions of the kit by id, in authoring order."""
+
+    questions: dict[str, Question] = field(default_factory=dict)
+
+    def __getitem__(self, question_id: str) -> Question:
+        try:
+            return self.questions[question_id]
+        except KeyError:
+            raise KeyError(
+                f"No question {question_id!r} in the kit's catalogue "
+                f"(questions/catalogue/). Check the id for typos."
+            ) from None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.questions)
+
+    def __len__(self) -> int:
+        return len(self.questions)
+
+    def notebooks(self) -> list[str]:
+        """Notebook names in catalogue order, each once."""
+        return list(dict.fromkeys(q.notebook for q in self.questions.values()))
+
+    def for_notebook(self, notebook: str) -> list[Question]:
+        """The questions of one notebook, in order."""
+        return [q for q in self.questions.values() if q.notebook == notebook]
+
+
+def _choices(raw: Any, where: str) -> tuple[Choice, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        raise CatalogueError(f"{where}: expected a list of {{id, label}} tables")
+    out = []
+    for item in raw:
+        if not isinstance(item, dict) or not {"id", "label"} <= set(item):
+            raise CatalogueError(f"{where}: every choice needs an id and a label, got {item!r}")
+        out.append(Choice(str(item["id"]), str(item["label"])))
+    ids = [c.id for c in out]
+    if len(set(ids)) != len(ids):
+        raise CatalogueError(f"{where}: duplicate choice ids {ids}")
+    return tuple(out)
+
+
+def _question(raw: dict[str, Any]) -> Question:
+    qid = raw.get("id", "")
+    where = f"catalogue question {qid!r}"
+    match = ID_PATTERN.match(qid)
+    if not match:
+        raise CatalogueError(
+            f"{where}: ids look like '02.cover-size' (notebook number, a dot, words)"
+        )
+    notebook = raw.get("notebook", "")
+    if not notebook.startswith(match.group("notebook") + "_"):
+        raise CatalogueError(f"{where}: notebook {notebook!r} does not match the id's number")
+    qtype = raw.get("type")
+    if qtype not in QUESTION_TYPES:
+        raise CatalogueError(f"{where}: type must be one of {', '.join(QUESTION_TYPES)}")
+    question = Question(
+        id=qid,
+        notebook=notebook,
+        type=qtype,
+        prompt=str(raw.get("prompt", "")).strip(),
+        title=str(raw.get("title", "")),
+        points=float(raw.get("points", 0)),
+        opinion=bool(raw.get("opinion", False)),
+        options=_choices(raw.get("options"), where),
+        statements=_choices(raw.get("statements"), where),
+        labels=_choices(raw.get("labels"), where),
+        min_words=int(raw.get("min_words", 0)),
+        max_chars=int(raw.get("max_chars", 0)),
+        scale_points=int(raw.get("scale_points", 5)),
+        confidence=bool(raw.get("confidence", False)),
+        unit=str(raw.get("unit", "")),
+        minimum=raw.get("min"),
+        maximum=raw.get("max"),
+    )
+    _check_shape(question, where)
+    return question
+
+
+def _check_shape(q: Question, where: str) -> None:
+    if not q.prompt:
+        raise CatalogueError(f"{where}: the prompt is empty")
+    if q.type in ("single", "multiple", "ranking") and len(q.options) < 2:
+        raise CatalogueError(f"{where}: a {q.type} question needs at least two options")
+    if q.type == "classify" and (not q.statements or len(q.labels) < 2):
+        raise CatalogueError(f"{where}: classify needs statements and at least two labels")
+    if q.type == "scale" and q.scale_points not in SCALE_LABELS:
+        raise CatalogueError(f"{where}: scale_points must be 5 or 7")
+    if q.type == "number" and (q.minimum is None or q.maximum is None or q.minimum >= q.maximum):
+        raise CatalogueError(f"{where}: a number question needs min < max")
+
+
+def parse_catalogue(text: str, name: str = "catalogue", into: Catalogue | None = None) -> Catalogue:
+    """Parse one catalogue TOML text (file `name`), adding its questions to `into`."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise CatalogueError(f"{name} is not valid TOML: {err}") from None
+    questions: dict[str, Question] = dict(into.questions) if into else {}
+    for raw in data.get("question", []):
+        question = _question(raw)
+        if question.id in questions:
+            raise CatalogueError(f"{name}: question id {question.id!r} is used twice")
+        questions[question.id] = question
+    return Catalogue(questions)
+
+
+def read_catalogue(folder: Path) -> Catalogue:
+    """Read every catalogue file (`NN_notebook.toml`) of `folder`, in file-name order."""
+    catalogue = Catalogue()
+    for path in sorted(folder.glob("*.toml")):
+        catalogue = parse_catalogue(path.read_text(encoding="utf-8"), path.name, catalogue)
+    return catalogue
+
+
+@cache
+def load_catalogue() -> Catalogue:
+    """The kit's catalogue (read once per process)."""
+    return read_catalogue(CATALOGUE_DIR)
+
+
+def load_answer_key(folder: Path | None = None) -> dict[str, KeyEntry] | None:
+    """The answer key by question id, or None where it was left out (the class copy).
+
+    `folder` holds one TOML file per notebook; a single file's path is accepted too.
+    """
+    folder = folder or ANSWER_KEY_DIR
+    paths = [folder] if folder.is_file() else sorted(folder.glob("*.toml"))
+    if not paths:
+        return None
+    key: dict[str, KeyEntry] = {}
+    for path in paths:
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as err:
+            raise CatalogueError(f"{path.name} is not valid TOML: {err}") from None
+        for qid, raw in data.get("answers", {}).items():
+            if qid in key:
+                raise CatalogueError(f"{path.name}: answer key entry {qid!r} appears twice")
+            key[qid] = KeyEntry(
+                model_answer=str(raw.get("model_answer", "")).strip(),
+                feedback=str(raw.get("feedback", "")).strip(),
+                hints=tuple(raw.get("hints", ())),
+                correct=raw.get("correct"),
+                tolerance=float(raw.get("tolerance", 0.0)),
+            )
+    return key
+
+
+def render_markdown(text: str) -> str:
+    """Markdown to HTML for prompts and model answers; raw HTML in the source is escaped."""
+    import mistune  # imported here: only needed when a question is drawn or a report built
+
+    return str(mistune.create_markdown(escape=True, plugins=["strikethrough", "table"])(text))
+
+
+def plain_text(text: str) -> str:
+    """A one-line plain version of a Markdown prompt, for accessible names and tables."""
+    text = re.sub(r"\[([^\]]+)\]\([^)]+\)", r"\1", text)
+    text = re.sub(r"[*_`#>]+", "", text)
+    return " ".join(text.split())
+
+
+def is_answered(question: Question, value: Any) -> bool:
+    """Whether a saved value counts as an answer (an empty text or list does not)."""
+    if value is None:
+        return False
+    if isinstance(value, str):
+        return bool(value.strip())
+    if isinstance(value, (list, dict)):
+        if question.type == "scale":
+            return value.get("point") is not None
+        if question.type == "number":
+            return bool(str(value.get("raw", "")).strip())
+        return bool(value)
+    return True
+
+
+def format_answer(question: Question, value: Any) -> str:
+    """A saved answer as plain text a person can read (for reports and progress views)."""
+    if not is_answered(question, value):
+        return "(not answered)"
+    kind = question.type
+    if kind in ("text", "short_text"):
+        return str(value)
+    if kind == "single":
+        return question.option_label(str(value))
+    if kind == "multiple":
+        return "; ".join(question.option_label(v) for v in value)
+    if kind == "ranking":
+        return " > ".join(f"{i}. {question.option_label(v)}" for i, v in enumerate(value, 1))
+    if kind == "classify":
+        return "; ".join(
+            f"{question.option_label(s)} → {question.option_label(label)}"
+            for s, label in value.items()
+        )
+    if kind == "scale":
+        point = int(value["point"])
+        text = f"{question.scale_labels[point - 1]} ({point} of {question.scale_points})"
+        if value.get("confidence"):
+            text += f"; confidence: {CONFIDENCE_LABELS[int(value['confidence']) - 1]}"
+        return text
+    if kind == "number":
+        raw = str(value.get("raw", "")).strip()
+        number = value.get("number")
+        if number is None:
+            return f"{raw} (not a valid number)"
+        return f"{number:g} {question.unit}".strip()
+    return str(value)

@@ -1,0 +1,187 @@
+"""`ask(question_id)`: show a question from the catalogue and save every answer at once.
+
+The widget draws the question in the browser; this side validates each change and writes it
+to the durable store before anything else happens, so an answer survives a kernel restart, a
+page reload or a crash. Re-running the cell reads the saved answer back. Model answers come
+from the answer key only when a student who has saved an attempt asks for one.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import anywidget
+import traitlets
+
+from diplomatic_cover.catalogue import (
+    Question,
+    is_answered,
+    load_answer_key,
+    load_catalogue,
+    render_markdown,
+)
+from diplomatic_cover.identity import Student, current_student
+from diplomatic_cover.store import ResponseStore, StoreError
+
+STATIC = Path(__file__).resolve().parent / "static"
+
+
+def parse_number(raw: str, question: Question) -> tuple[float | None, str]:
+    """Read a typed estimate; return (number or None, message for the student or "")."""
+    text = raw.strip().replace(",", "").replace("\u2009", "").replace(" ", "")
+    if not text:
+        return None, ""
+    try:
+        number = float(text)
+    except ValueError:
+        return None, f"“{raw.strip()}” is not a number. Type digits only, for example 120."
+    if not math.isfinite(number):
+        return None, "Type an ordinary number, for example 120."
+    low, high = question.minimum, question.maximum
+    if low is not None and high is not None and not low <= number <= high:
+        return number, (
+            f"{number:g} is outside the allowed range ({low:g} to {high:g} {question.unit}). "
+            "Your text is saved, but marked as not valid until you change it."
+        )
+    return number, ""
+
+
+def _clean(question: Question, value: Any) -> tuple[Any, bool, str | None, str]:
+    """Validate a value sent by the browser: (value to store, valid, raw text, message)."""
+    kind = question.type
+    if kind in ("text", "short_text"):
+        return ("" if value is None else str(value)), True, None, ""
+    if kind == "number":
+        raw = str((value or {}).get("raw", ""))
+        number, message = parse_number(raw, question)
+        return {"raw": raw, "number": number}, not message, raw, message
+    if kind == "single":
+        ok = value in {o.id for o in question.options}
+        return value, ok, None, "" if ok else "That option is not part of this question."
+    if kind in ("multiple", "ranking"):
+        ids = {o.id for o in question.options}
+        ok = isinstance(value, list) and set(value) <= ids
+        if kind == "ranking":
+            ok = ok and sorted(value) == sorted(ids)
+        return value, ok, None, "" if ok else "That answer does not match the options."
+    if kind == "classify":
+        labels = {c.id for c in question.labels}
+        statements = {s.id for s in question.statements}
+        ok = isinstance(value, dict) and set(value) <= statements and set(value.values()) <= labels
+        return value, ok, None, "" if ok else "That answer does not match the labels."
+    if kind == "scale":
+        point = (value or {}).get("point")
+        ok = point is None or 1 <= int(point) <= question.scale_points
+        return value, ok, None, "" if ok else "Pick a point on the scale."
+    return value, True, None, ""
+
+
+class QuestionWidget(anywidget.AnyWidget):
+    """A question of the kit bound to the student's saved answer."""
+
+    _esm = STATIC / "question.js"
+    _css = STATIC / "question.css"
+
+    spec = traitlets.Dict().tag(sync=True)
+    value = traitlets.Any(None, allow_none=True).tag(sync=True)
+    saved_at = traitlets.Unicode("").tag(sync=True)
+    state = traitlets.Unicode("").tag(sync=True)
+    message = traitlets.Unicode("").tag(sync=True)
+    can_compare = traitlets.Bool(False).tag(sync=True)
+    reveal = traitlets.Dict().tag(sync=True)
+
+    def __init__(
+        self,
+        question: Question,
+        *,
+        student: Student | None = None,
+        store: ResponseStore | None = None,
+        answer_key_path: Path | None = None,
+    ) -> None:
+        self.question = question
+        self._student = student
+        self.store = store or ResponseStore()
+        self._key = load_answer_key(answer_key_path)
+        saved = self.store.get_answer(self.student, question.notebook, question.id)
+        initial = {
+            "spec": question.to_spec(),
+            "value": saved["value"] if saved else None,
+            "saved_at": saved["saved_at"] if saved else "",
+        }
+        super().__init__(**initial)
+        self.message = self._notices()
+        if saved and not saved.get("valid", True) and question.type == "number":
+            self.message = parse_number(str(saved.get("raw") or ""), question)[1]
+        self._update_compare(saved is not None and is_answered(question, self.value))
+        self.observe(self._on_value, names="value")
+        self.on_msg(self._on_msg)
+
+    @property
+    def student(self) -> Student:
+        """Who answers: fixed by the caller, or else whoever the kit's identity says now.
+
+        Looked up at each save, so a student who sets their name after a question was shown
+        still saves under that name.
+        """
+        return self._student or current_student()
+
+    def __repr__(self) -> str:
+        # What a reopened notebook shows once widget views are stripped on save.
+        return (
+            f"Question {self.question.id}: run this cell to show it again "
+            "(your saved answer comes back)."
+        )
+
+    def _notices(self) -> str:
+        return " ".join(self.store.pop_notices())
+
+    def _update_compare(self, attempted: bool) -> None:
+        entry = (self._key or {}).get(self.question.id)
+        self.can_compare = bool(attempted and entry and (entry.model_answer or entry.feedback))
+
+    def _on_value(self, change: dict[str, Any]) -> None:
+        question = self.question
+        try:
+            if not is_answered(question, change["new"]):
+                self.store.clear_answer(self.student, question.notebook, question.id)
+                self.saved_at, self.state, self.message = "", "cleared", self._notices()
+                self._update_compare(False)
+                self.reveal = {}
+                return
+            value, valid, raw, message = _clean(question, change["new"])
+            entry = self.store.save_answer(
+                self.student, question.notebook, question.id, value, valid=valid, raw=raw
+            )
+        except StoreError as err:
+            self.state, self.message = "error", str(err)
+            return
+        notices = self._notices()
+        self.state = "saved"
+        self.message = " ".join(m for m in (message, notices) if m)
+        self.saved_at = entry["saved_at"]
+        self._update_compare(True)
+
+    def _on_msg(self, _widget: object, content: dict[str, Any], _buffers: list[bytes]) -> None:
+        if content.get("event") != "reveal":
+            return
+        entry = (self._key or {}).get(self.question.id)
+        saved = self.store.get_answer(self.student, self.question.notebook, self.question.id)
+        if not entry or not saved:
+            return
+        parts = []
+        if entry.model_answer:
+            parts.append(
+                "<p><strong>A model answer</strong></p>" + render_markdown(entry.model_answer)
+            )
+        if entry.feedback:
+            parts.append(
+                "<p><strong>What to look for</strong></p>" + render_markdown(entry.feedback)
+            )
+        self.reveal = {"html": "".join(parts)}
+
+
+def ask(question_id: str, **kwargs: Any) -> QuestionWidget:
+    """Show the catalogue's question `question_id` with the student's saved answer."""
+    return QuestionWidget(load_catalogue()[question_id], **kwargs)

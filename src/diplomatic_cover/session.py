@@ -1,0 +1,88 @@
+"""The first cell of every notebook: who is answering, and where answers go.
+
+`start("02_espionage_risk")` tells the student under which name their answers are saved and
+raises nothing even if the store has a problem (the message says what to do). `name_box()` is
+notebook 00's "who are you?" field.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import anywidget
+import traitlets
+
+from diplomatic_cover.identity import Student, current_student, set_student
+from diplomatic_cover.paths import responses_dir
+
+STATIC = Path(__file__).resolve().parent / "static"
+
+
+class NameBox(anywidget.AnyWidget):
+    """A labelled field where a student sets the name their answers are saved under."""
+
+    _esm = STATIC / "name.js"
+    _css = STATIC / "question.css"
+    name = traitlets.Unicode("").tag(sync=True)
+    status = traitlets.Unicode("").tag(sync=True)
+
+    def __init__(self) -> None:
+        student = current_student()
+        super().__init__(name=student.name, status=_saved_as(student))
+        self.on_msg(self._on_msg)
+
+    def __repr__(self) -> str:
+        return "Name box: run this cell to show it again."
+
+    def _on_msg(self, _widget: object, content: dict[str, Any], _buffers: list[bytes]) -> None:
+        if content.get("event") != "save":
+            return
+        try:
+            student = set_student(str(content.get("name", "")))
+        except ValueError as err:
+            self.status = str(err)
+            return
+        self.name = student.name
+        self.status = _saved_as(student)
+
+
+def _saved_as(student: Student) -> str:
+    return (
+        f"Your answers are saved as “{student.name}” (file name: {student.id}) "
+        f"in {responses_dir()}."
+    )
+
+
+def name_box() -> NameBox:
+    """Show the field where a student types their name or id (notebook 00)."""
+    return NameBox()
+
+
+@dataclass(frozen=True)
+class Session:
+    """What `start()` found: the student, the notebook and where answers are stored."""
+
+    student: Student
+    notebook: str
+    folder: Path
+
+    def _repr_html_(self) -> str:
+        return (
+            f"<p>📝 Answering <strong>{html.escape(self.notebook)}</strong> as "
+            f"<strong>{html.escape(self.student.name)}</strong>. Answers are saved "
+            f"automatically in <code>{html.escape(str(self.folder))}</code>. Not you? "
+            "Set your name in <code>00_start_here.ipynb</code>, then re-run this cell.</p>"
+        )
+
+    def __str__(self) -> str:
+        return (
+            f"Answering {self.notebook} as {self.student.name}; answers are saved in {self.folder}."
+        )
+
+
+def start(notebook: str) -> Session:
+    """Begin a notebook: report who is answering and where answers go."""
+    return Session(current_student(), notebook, responses_dir())

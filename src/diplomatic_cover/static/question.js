@@ -1,0 +1,314 @@
+// One accessible widget for every question type of the kit.
+// Native form controls give keyboard use and screen-reader names for free: radios in a
+// fieldset move with the arrow keys, checkboxes toggle with Space, buttons act on Enter and
+// Space. Typing is sent to the kernel after a short pause (the kernel saves every change).
+
+const DEBOUNCE_MS = 400;
+let counter = 0;
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k === "class") node.className = v;
+    else if (k === "text") node.textContent = v;
+    else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
+    else node.setAttribute(k, v === true ? "" : v);
+  }
+  for (const c of children) if (c) node.append(c);
+  return node;
+}
+
+function formatSaved(iso) {
+  if (!iso) return "";
+  const d = new Date(iso);
+  if (isNaN(d)) return "";
+  const now = new Date();
+  const time = d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  if (d.toDateString() === now.toDateString()) return `Saved at ${time}`;
+  return `Saved ${d.toLocaleDateString([], { day: "numeric", month: "short" })} at ${time}`;
+}
+
+function wordCount(text) {
+  const words = (text || "").trim().split(/\s+/).filter(Boolean);
+  return words.length;
+}
+
+function render({ model, el: host }) {
+  const spec = model.get("spec");
+  const uid = `dcq-${spec.id.replace(/[^a-z0-9]/gi, "-")}-${++counter}`;
+  const root = el("section", {
+    class: "dc-question",
+    "aria-labelledby": `${uid}-title`,
+    "data-question-id": spec.id,
+    "data-lm-suppress-shortcuts": "true",
+  });
+  // Keys typed inside the question belong to it, not to JupyterLab's notebook shortcuts.
+  root.addEventListener("keydown", (e) => {
+    if (e.key !== "Tab" && e.key !== "Escape") e.stopPropagation();
+  });
+  host.append(root);
+
+  const heading = el("div", { class: "dc-question-title", id: `${uid}-title` },
+    el("span", { class: "dc-question-kind", text: spec.title || "Question" }),
+    el("span", { class: "dc-question-id", text: ` · ${spec.id}` }));
+  const prompt = el("div", { class: "dc-question-prompt", id: `${uid}-prompt` });
+  prompt.innerHTML = spec.prompt_html; // rendered by the kit from its own Markdown, HTML escaped
+  root.append(heading, prompt);
+
+  const body = el("div", { class: "dc-question-body" });
+  const footer = el("div", { class: "dc-question-footer" });
+  const status = el("span", { class: "dc-status", role: "status", "aria-live": "polite" });
+  const message = el("div", { class: "dc-message", id: `${uid}-message`, "aria-live": "polite" });
+  const clear = el("button", {
+    type: "button", class: "dc-button dc-clear", text: "Clear answer",
+    "aria-label": `Clear answer to: ${spec.prompt_text}`,
+  });
+  const compare = el("button", {
+    type: "button", class: "dc-button dc-compare", text: "Compare with a model answer",
+  });
+  const reveal = el("div", { class: "dc-reveal", "aria-live": "polite" });
+  footer.append(status, clear, compare);
+  root.append(body, message, footer, reveal);
+
+  let value = model.get("value");
+  let lastSent = JSON.stringify(value);
+  let timer = null;
+
+  function send(now = false) {
+    clearTimeout(timer);
+    const push = () => {
+      const json = JSON.stringify(value);
+      if (json === lastSent) return;
+      lastSent = json;
+      model.set("value", value === undefined ? null : JSON.parse(json));
+      model.save_changes();
+      status.textContent = "Saving…";
+    };
+    if (now) push(); else timer = setTimeout(push, DEBOUNCE_MS);
+  }
+
+  function setValue(v, now = false) {
+    value = v;
+    update();
+    send(now);
+  }
+
+  const drawers = { text, short_text: shortText, single, multiple, scale, number, ranking, classify };
+  let update = () => {};
+
+  function text() {
+    const area = el("textarea", {
+      class: "dc-textarea", rows: 5, "aria-labelledby": `${uid}-prompt`,
+      "aria-describedby": `${uid}-count`,
+    });
+    area.value = value || "";
+    const count = el("div", { class: "dc-count", id: `${uid}-count` });
+    const min = spec.min_words || 0;
+    update = () => {
+      const n = wordCount(area.value);
+      count.textContent = min ? `${n} words (aim for at least ${min})` : `${n} words`;
+      count.classList.toggle("dc-short", min > 0 && n > 0 && n < min);
+    };
+    area.addEventListener("input", () => { value = area.value; update(); send(); });
+    area.addEventListener("blur", () => send(true));
+    body.append(area, count);
+    return () => { area.value = value || ""; update(); };
+  }
+
+  function shortText() {
+    const input = el("input", {
+      type: "text", class: "dc-input", maxlength: spec.max_chars || 200,
+      "aria-labelledby": `${uid}-prompt`,
+    });
+    input.value = value || "";
+    input.addEventListener("input", () => { value = input.value; send(); });
+    input.addEventListener("blur", () => send(true));
+    input.addEventListener("keydown", (e) => { if (e.key === "Enter") send(true); });
+    body.append(input);
+    return () => { input.value = value || ""; };
+  }
+
+  function radioGroup(name, choices, current, labelledBy, onPick, extraClass = "") {
+    const group = el("div", { role: "radiogroup", "aria-labelledby": labelledBy, class: `dc-choices ${extraClass}` });
+    const inputs = choices.map((c) => {
+      const id = `${uid}-${name}-${c.id}`;
+      const input = el("input", { type: "radio", name: `${uid}-${name}`, id, value: c.id });
+      input.checked = current === c.id;
+      input.addEventListener("change", () => { if (input.checked) onPick(c.id); });
+      group.append(el("label", { class: "dc-choice", for: id }, input, el("span", { text: c.label })));
+      return input;
+    });
+    return { group, set: (v) => inputs.forEach((i) => { i.checked = i.value === v; }) };
+  }
+
+  function single() {
+    const g = radioGroup("opt", spec.options, value, `${uid}-prompt`, (id) => setValue(id, true));
+    body.append(g.group);
+    return () => g.set(value);
+  }
+
+  function multiple() {
+    const group = el("div", { role: "group", "aria-labelledby": `${uid}-prompt`, class: "dc-choices" });
+    const boxes = spec.options.map((c) => {
+      const id = `${uid}-opt-${c.id}`;
+      const box = el("input", { type: "checkbox", id, value: c.id });
+      box.checked = (value || []).includes(c.id);
+      box.addEventListener("change", () => {
+        const picked = boxes.filter((b) => b.checked).map((b) => b.value);
+        setValue(picked, true);
+      });
+      group.append(el("label", { class: "dc-choice", for: id }, box, el("span", { text: c.label })));
+      return box;
+    });
+    body.append(group);
+    return () => boxes.forEach((b) => { b.checked = (value || []).includes(b.value); });
+  }
+
+  function scale() {
+    const points = spec.scale_labels.map((label, i) => ({ id: String(i + 1), label }));
+    const current = value || {};
+    const scaleId = `${uid}-scale-label`;
+    body.append(el("div", { id: scaleId, class: "dc-sub", text: "Your view" }));
+    const g = radioGroup("point", points, current.point ? String(current.point) : null, `${uid}-prompt ${scaleId}`,
+      (id) => setValue({ ...(value || {}), point: Number(id) }, true), "dc-scale");
+    body.append(g.group);
+    let c = null;
+    if (spec.confidence) {
+      const confId = `${uid}-conf-label`;
+      body.append(el("div", { id: confId, class: "dc-sub", text: "How sure are you?" }));
+      const levels = spec.confidence_labels.map((label, i) => ({ id: String(i + 1), label }));
+      c = radioGroup("conf", levels, current.confidence ? String(current.confidence) : null, confId,
+        (id) => setValue({ ...(value || {}), confidence: Number(id) }, true), "dc-scale");
+      body.append(c.group);
+    }
+    return () => {
+      const v = value || {};
+      g.set(v.point ? String(v.point) : null);
+      if (c) c.set(v.confidence ? String(v.confidence) : null);
+    };
+  }
+
+  function number() {
+    const wrap = el("div", { class: "dc-number" });
+    const input = el("input", {
+      type: "text", inputmode: "decimal", class: "dc-input dc-input-number",
+      "aria-labelledby": `${uid}-prompt`, "aria-describedby": `${uid}-range ${uid}-message`,
+    });
+    input.value = (value && value.raw) || "";
+    const range = el("span", { id: `${uid}-range`, class: "dc-unit",
+      text: `${spec.unit || ""} (from ${spec.minimum} to ${spec.maximum})` });
+    input.addEventListener("input", () => { value = { raw: input.value }; send(); });
+    input.addEventListener("blur", () => send(true));
+    input.addEventListener("keydown", (e) => { if (e.key === "Enter") send(true); });
+    wrap.append(input, range);
+    body.append(wrap);
+    return () => { input.value = (value && value.raw) || ""; };
+  }
+
+  function ranking() {
+    const list = el("ol", { class: "dc-ranking", "aria-labelledby": `${uid}-prompt` });
+    const live = el("div", { class: "dc-sr-only", "aria-live": "assertive" });
+    const hint = el("div", { class: "dc-sub", text: "Use the Up and Down buttons to reorder. The list counts as your answer once you move an item or press Keep this order." });
+    const keep = el("button", { type: "button", class: "dc-button", text: "Keep this order" });
+    const order = () => (Array.isArray(value) && value.length ? value : spec.options.map((o) => o.id));
+    const labelOf = (id) => (spec.options.find((o) => o.id === id) || { label: id }).label;
+    function draw(focusId, focusDir) {
+      list.replaceChildren();
+      const ids = order();
+      ids.forEach((id, i) => {
+        const up = el("button", { type: "button", class: "dc-move", text: "▲",
+          "aria-label": `Move up: ${labelOf(id)}`, disabled: i === 0 });
+        const down = el("button", { type: "button", class: "dc-move", text: "▼",
+          "aria-label": `Move down: ${labelOf(id)}`, disabled: i === ids.length - 1 });
+        const move = (delta) => {
+          const next = ids.slice();
+          const j = i + delta;
+          [next[i], next[j]] = [next[j], next[i]];
+          setValue(next, true);
+          live.textContent = `${labelOf(id)} is now number ${j + 1} of ${ids.length}`;
+          draw(id, delta < 0 ? "up" : "down");
+        };
+        up.addEventListener("click", () => move(-1));
+        down.addEventListener("click", () => move(1));
+        list.append(el("li", { class: "dc-rank-item", "data-option": id },
+          el("span", { class: "dc-rank-label", text: labelOf(id) }), up, down));
+        if (id === focusId) {
+          const target = focusDir === "up" ? (i === 0 ? down : up) : (i === ids.length - 1 ? up : down);
+          setTimeout(() => target.focus(), 0);
+        }
+      });
+    }
+    keep.addEventListener("click", () => { setValue(order(), true); live.textContent = "Order saved"; });
+    body.append(hint, list, keep, live);
+    update = () => {};
+    draw();
+    return () => draw();
+  }
+
+  function classify() {
+    const sets = spec.statements.map((s) => {
+      const legendId = `${uid}-st-${s.id}`;
+      const fs = el("div", { class: "dc-classify-row" },
+        el("div", { id: legendId, class: "dc-statement", text: s.label }));
+      const g = radioGroup(`st-${s.id}`, spec.labels, (value || {})[s.id] || null, legendId,
+        (label) => setValue({ ...(value || {}), [s.id]: label }, true), "dc-inline");
+      fs.append(g.group);
+      body.append(fs);
+      return [s.id, g];
+    });
+    return () => sets.forEach(([sid, g]) => g.set((value || {})[sid] || null));
+  }
+
+  const drawer = drawers[spec.type];
+  const redraw = drawer ? drawer() : () => {};
+  update();
+
+  clear.addEventListener("click", () => {
+    value = null;
+    redraw();
+    update();
+    send(true);
+    reveal.replaceChildren();
+  });
+
+  compare.addEventListener("click", () => model.send({ event: "reveal" }));
+
+  function showStatus() {
+    const saved = model.get("saved_at");
+    const state = model.get("state");
+    if (state === "cleared") status.textContent = "Answer cleared";
+    else if (state === "error") status.textContent = "Not saved: see the message";
+    else status.textContent = saved ? formatSaved(saved) : "Not answered yet";
+    const msg = model.get("message");
+    message.textContent = msg || "";
+    message.classList.toggle("dc-visible", Boolean(msg));
+    compare.hidden = !model.get("can_compare");
+  }
+  function showReveal() {
+    const r = model.get("reveal") || {};
+    reveal.replaceChildren();
+    if (!r.html) return;
+    const box = el("div", { class: "dc-model", role: "region", "aria-label": "Model answer" });
+    box.innerHTML = r.html; // built by the kit from its answer key (Markdown, HTML escaped)
+    reveal.append(box);
+  }
+  model.on("change:saved_at", showStatus);
+  model.on("change:message", showStatus);
+  model.on("change:state", showStatus);
+  model.on("change:can_compare", showStatus);
+  model.on("change:reveal", showReveal);
+  model.on("change:value", () => {
+    const incoming = model.get("value");
+    if (JSON.stringify(incoming) === lastSent) return;
+    value = incoming;
+    lastSent = JSON.stringify(value);
+    redraw();
+    update();
+  });
+  showStatus();
+  showReveal();
+  return () => { clearTimeout(timer); send(true); };
+}
+
+export default { render };

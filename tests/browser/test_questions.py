@@ -1,0 +1,171 @@
+"""Every question type, answered by keyboard alone in real JupyterLab, survives a kernel
+restart and a page reload, and lands in the store on disk."""
+
+import json
+import re
+import time
+
+from tests.browser.jlab import (
+    assert_no_widget_errors,
+    open_notebook,
+    restart_kernel,
+    run_all_cells,
+)
+
+NOTEBOOK = "notebooks/00_start_here.ipynb"
+DOCUMENT = "00_start_here.json"
+
+
+def _question(page, qid):
+    return page.locator(f'section[data-question-id="{qid}"]')
+
+
+def _wait_saved(page, qid, timeout=10):
+    status = _question(page, qid).locator(".dc-status")
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if status.text_content().startswith("Saved"):
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"{qid} not saved: {status.text_content()!r}")
+
+
+def _answer_everything_by_keyboard(page):
+    kb = page.keyboard
+    page.get_by_role("textbox", name="Your name or student id").focus()
+    kb.press("ControlOrMeta+a")
+    kb.type("Zoë O'Brien")
+    kb.press("Enter")
+    page.get_by_text("file name: zoe-o-brien").wait_for()
+
+    page.get_by_role("textbox", name=re.compile("expel another country")).focus()
+    kb.type(
+        "Because diplomats have immunity under the Vienna Convention, the host state can "
+        "only ask them to leave, and it wants to signal displeasure."
+    )
+    page.get_by_role("textbox", name=re.compile("most want to find out")).focus()
+    kb.type("How reciprocity works")
+    kb.press("Enter")
+
+    page.get_by_role("radio", name="Restart the computer").focus()
+    kb.press("ArrowDown")  # moves to and selects the second option
+
+    page.get_by_role("checkbox", name="Answers you typed into question boxes").focus()
+    kb.press("Space")
+    kb.press("Tab")
+    kb.press("Tab")  # to "The notebook's text and code"
+    kb.press("Space")
+
+    scale = _question(page, "00.tour-scale")
+    scale.get_by_role("radio", name="Strongly disagree").focus()
+    for _ in range(3):
+        kb.press("ArrowRight")  # Disagree, Neither, Agree
+    scale.get_by_role("radio", name="Not at all sure").focus()
+    kb.press("ArrowRight")
+    kb.press("ArrowRight")  # Quite sure
+
+    number = page.get_by_role("textbox", name=re.compile("how many Russian diplomats"))
+    number.focus()
+    kb.type("sixty")
+    kb.press("Enter")
+    _question(page, "00.tour-number").get_by_text("is not a number").wait_for()
+    kb.press("ControlOrMeta+a")
+    kb.type("60")
+    kb.press("Enter")
+
+    page.get_by_role("button", name="Move down: The expelling government's own statement").focus()
+    kb.press("Enter")
+
+    classify = _question(page, "00.tour-classify")
+    for statement, label in (
+        ("US and Russian delegations met", "Reported fact"),
+        ("Two US officials said", "Attributed claim"),
+        ("The talks are a welcome step", "Reported fact"),
+    ):
+        group = classify.get_by_role("radiogroup", name=re.compile(statement))
+        group.get_by_role("radio", name=label).focus()
+        kb.press("Space")
+    # Change the last one by arrows: Reported fact -> Attributed claim -> Opinion or editorial.
+    kb.press("ArrowRight")
+    kb.press("ArrowRight")
+
+
+EXPECTED = {
+    "00.tour-short": "How reciprocity works",
+    "00.tour-single": "run-above",
+    "00.tour-multiple": ["answers", "notebook-text"],
+    "00.tour-scale": {"point": 4, "confidence": 3},
+    "00.tour-number": {"raw": "60", "number": 60.0},
+    "00.tour-ranking": ["wire", "ministry", "column", "post"],
+    "00.tour-classify": {"istanbul": "fact", "priority": "claim", "vigilant": "opinion"},
+}
+
+
+def _assert_widgets_show_the_answers(page):
+    assert (
+        "Vienna Convention"
+        in page.get_by_role("textbox", name=re.compile("expel another country")).input_value()
+    )
+    assert page.get_by_role("radio", name="Run the cells above it, then run it again").is_checked()
+    assert page.get_by_role("checkbox", name="The notebook's text and code").is_checked()
+    assert not page.get_by_role("checkbox", name=re.compile("Variables you created")).is_checked()
+    assert (
+        _question(page, "00.tour-scale").get_by_role("radio", name="Agree", exact=True).is_checked()
+    )
+    assert page.get_by_role("textbox", name=re.compile("how many Russian")).input_value() == "60"
+    ranking = _question(page, "00.tour-ranking").locator(".dc-rank-item")
+    assert ranking.first.get_attribute("data-option") == "wire"
+    classify = _question(page, "00.tour-classify")
+    vigilant = classify.get_by_role("radiogroup", name=re.compile("welcome step"))
+    assert vigilant.get_by_role("radio", name="Opinion or editorial").is_checked()
+    for qid in EXPECTED:
+        assert _question(page, qid).locator(".dc-status").text_content().startswith("Saved")
+
+
+def test_every_question_type_by_keyboard_survives_restart_and_reload(page, lab):
+    open_notebook(page, lab, NOTEBOOK)
+    run_all_cells(page, lab, NOTEBOOK)
+    assert_no_widget_errors(page)
+    _answer_everything_by_keyboard(page)
+    for qid in ("00.tour-text", *EXPECTED):
+        _wait_saved(page, qid)
+
+    stored = json.loads((lab.store / "zoe-o-brien" / DOCUMENT).read_text())
+    answers = {qid: entry["value"] for qid, entry in stored["answers"].items()}
+    for qid, value in EXPECTED.items():
+        assert answers[qid] == value, qid
+    assert stored["student"]["name"] == "Zoë O'Brien"
+
+    restart_kernel(page, lab, NOTEBOOK)
+    run_all_cells(page, lab, NOTEBOOK)
+    # Prompts count again from 1: the kernel really started afresh.
+    assert page.locator(".jp-CodeCell .jp-InputArea-prompt").first.text_content() == "[1]:"
+    assert_no_widget_errors(page)
+    _assert_widgets_show_the_answers(page)
+
+    page.reload()
+    open_notebook(page, lab, NOTEBOOK, fresh_workspace=False)
+    run_all_cells(page, lab, NOTEBOOK)
+    assert_no_widget_errors(page)
+    _assert_widgets_show_the_answers(page)
+
+
+def test_compare_with_a_model_answer_appears_only_after_an_attempt(page, lab):
+    open_notebook(page, lab, NOTEBOOK)
+    run_all_cells(page, lab, NOTEBOOK)
+    question = _question(page, "00.tour-text")
+    compare = question.get_by_role("button", name="Compare with a model answer")
+    clear = question.get_by_role("button", name=re.compile("Clear answer"))
+    clear.focus()
+    page.keyboard.press("Enter")
+    question.get_by_text("Answer cleared").wait_for()
+    assert not compare.is_visible()
+    question.get_by_role("textbox").focus()
+    page.keyboard.type("An attempt of my own before I look at the model answer.")
+    _wait_saved(page, "00.tour-text")
+    compare.wait_for(state="visible")
+    compare.focus()
+    page.keyboard.press("Enter")
+    region = question.get_by_role("region", name="Model answer")
+    region.wait_for()
+    assert "persona non grata" in region.inner_text()

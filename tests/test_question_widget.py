@@ -1,0 +1,101 @@
+"""The kernel side of a question: every change is validated and saved before anything else.
+
+These tests drive the widget exactly as the browser does, by changing its synced `value`.
+"""
+
+import pytest
+
+from diplomatic_cover.catalogue import load_catalogue
+from diplomatic_cover.identity import Student
+from diplomatic_cover.question_widget import QuestionWidget, ask, parse_number
+from diplomatic_cover.store import ResponseStore
+
+STUDENT = Student(id="ada", name="Ada")
+
+
+@pytest.fixture
+def store(tmp_path):
+    return ResponseStore(tmp_path / "responses")
+
+
+def _widget(qid, store, **kwargs):
+    return QuestionWidget(load_catalogue()[qid], student=STUDENT, store=store, **kwargs)
+
+
+def test_a_typed_answer_is_on_disk_when_the_change_returns(store):
+    widget = _widget("00.tour-text", store)
+    widget.value = "Immunity rules out arrest, so expulsion is the tool left."
+    saved = store.get_answer(STUDENT, "00_start_here", "00.tour-text")
+    assert saved["value"] == widget.value
+    assert widget.saved_at == saved["saved_at"]
+    assert widget.state == "saved"
+
+
+def test_rerunning_the_cell_shows_the_saved_answer(store):
+    _widget("00.tour-multiple", store).value = ["answers", "notebook-text"]
+    again = _widget("00.tour-multiple", store)  # a re-run after a restart: a new widget
+    assert again.value == ["answers", "notebook-text"]
+    assert again.saved_at
+
+
+def test_an_out_of_range_estimate_is_kept_marked_invalid_with_a_message(store):
+    widget = _widget("00.tour-number", store)
+    widget.value = {"raw": "5000"}
+    saved = store.get_answer(STUDENT, "00_start_here", "00.tour-number")
+    assert saved["valid"] is False
+    assert saved["raw"] == "5000"
+    assert "outside the allowed range" in widget.message
+    widget.value = {"raw": "60"}
+    assert widget.message == ""
+    assert store.get_answer(STUDENT, "00_start_here", "00.tour-number")["valid"] is True
+
+
+def test_text_that_is_not_a_number_is_saved_as_typed():
+    question = load_catalogue()["00.tour-number"]
+    assert parse_number("sixty", question) == (
+        None,
+        "“sixty” is not a number. Type digits only, for example 120.",
+    )
+    assert parse_number("1,200", question)[0] == 1200
+    assert parse_number("", question) == (None, "")
+
+
+def test_clearing_removes_the_answer(store):
+    widget = _widget("00.tour-single", store)
+    widget.value = "run-above"
+    widget.value = None
+    assert store.get_answer(STUDENT, "00_start_here", "00.tour-single") is None
+    assert widget.state == "cleared"
+    assert widget.saved_at == ""
+
+
+def test_a_choice_the_question_does_not_offer_is_saved_but_flagged(store):
+    widget = _widget("00.tour-single", store)
+    widget.value = "not-an-option"
+    assert store.get_answer(STUDENT, "00_start_here", "00.tour-single")["valid"] is False
+    assert widget.message
+
+
+def test_the_model_answer_control_needs_an_attempt_and_a_key(store, tmp_path):
+    widget = _widget("00.tour-text", store)
+    assert widget.can_compare is False
+    widget.value = "My own attempt first."
+    assert widget.can_compare is True
+    widget._on_msg(widget, {"event": "reveal"}, [])
+    assert "persona non grata" in widget.reveal["html"]
+
+
+def test_without_the_answer_key_there_is_nothing_to_compare(store, tmp_path):
+    widget = _widget("00.tour-text", store, answer_key_path=tmp_path / "absent")
+    widget.value = "My own attempt first."
+    assert widget.can_compare is False
+    widget._on_msg(widget, {"event": "reveal"}, [])
+    assert widget.reveal == {}
+
+
+def test_a_reopened_notebook_shows_a_hint_instead_of_a_broken_widget(store):
+    assert "run this cell" in repr(_widget("00.tour-scale", store))
+
+
+def test_ask_looks_questions_up_by_id(store):
+    assert ask("00.tour-ranking", student=STUDENT, store=store).spec["type"] == "ranking"
