@@ -21,9 +21,10 @@ _created: list[str] = []
 
 def pytest_configure(config: pytest.Config) -> None:
     if not os.environ.get(_STORE_ENV):
-        folder = tempfile.mkdtemp(prefix="dc-test-responses-")
+        folder = tempfile.mkdtemp(prefix="dc-test-")
         _created.append(folder)
-        os.environ[_STORE_ENV] = folder
+        # A private parent, so `submissions/` beside the store stays private too.
+        os.environ[_STORE_ENV] = os.path.join(folder, "responses")
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

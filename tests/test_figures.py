@@ -4,10 +4,10 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first)
-import pytest  # noqa: E402
+import matplotlib.pyplot as plt
+import pytest
 
-from diplomatic_cover.figures import OKABE_ITO, Figure, kit_style  # noqa: E402
+from diplomatic_cover.figures import OKABE_ITO, Figure, kit_style
 
 
 def test_a_figure_shows_as_an_image_with_alt_text_and_source():

@@ -48,8 +48,20 @@ def test_the_hook_only_touches_notebooks():
     assert WIDGET_VIEW not in nb_model["content"]["cells"][0]["outputs"][0]["data"]
 
 
-def test_setup_writes_the_server_config_that_installs_the_hook(tmp_path):
+def test_setup_sets_the_hook_and_keeps_other_server_settings(tmp_path):
+    existing = tmp_path / "etc" / "jupyter" / "jupyter_server_config.json"
+    existing.parent.mkdir(parents=True)
+    existing.write_text(json.dumps({"ServerApp": {"open_browser": False}}))
     path = install_save_hook(tmp_path)
+    assert path == existing
     config = json.loads(path.read_text())
     assert config["ContentsManager"]["pre_save_hook"] == "diplomatic_cover.lab_hooks.pre_save_hook"
-    assert path.parent.name == "jupyter_server_config.d"
+    assert config["ServerApp"] == {"open_browser": False}
+
+
+def test_the_running_environment_loads_the_hook():
+    from jupyter_server.serverapp import ServerApp
+
+    app = ServerApp()
+    app.load_config_file()
+    assert app.config.ContentsManager.pre_save_hook == "diplomatic_cover.lab_hooks.pre_save_hook"

@@ -22,3 +22,11 @@ def test_a_read_only_kit_stores_answers_in_the_users_data_folder(monkeypatch, tm
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
     monkeypatch.setattr(paths, "kit_root", lambda: None)
     assert paths.responses_dir() == Path(tmp_path) / "diplomatic-cover" / "responses"
+
+
+def test_submissions_go_beside_a_moved_store(monkeypatch, tmp_path):
+    monkeypatch.delenv(paths.SUBMISSIONS_ENV, raising=False)
+    monkeypatch.setenv(paths.RESPONSES_ENV, str(tmp_path / "responses"))
+    assert paths.submissions_dir() == tmp_path / "submissions"
+    monkeypatch.setenv(paths.SUBMISSIONS_ENV, str(tmp_path / "hand-in"))
+    assert paths.submissions_dir() == tmp_path / "hand-in"

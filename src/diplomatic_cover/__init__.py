@@ -20,7 +20,7 @@ _LAZY = {
     "ask": "diplomatic_cover.question_widget",
     "start": "diplomatic_cover.session",
     "name_box": "diplomatic_cover.session",
-    "progress": "diplomatic_cover.progress",
+    "progress": "diplomatic_cover.progress_view",
     "submit_button": "diplomatic_cover.submit",
 }
 

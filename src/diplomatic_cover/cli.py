@@ -1,6 +1,7 @@
 """Command line entry point: `diplomatic-cover COMMAND ...`.
 
-The CLI only maps flags onto functions that tests can call in-process.
+The CLI only maps flags onto functions that tests can call in-process; each command's
+module owns its defaults.
 """
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from diplomatic_cover._version import __version__
 
@@ -19,7 +21,30 @@ def build_parser() -> argparse.ArgumentParser:
         description="Tools for the Diplomatic Cover teaching kit.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    submit = sub.add_parser(
+        "submit", help="build submission-<id>.zip (answers, exercises, report, manifest)"
+    )
+    submit.add_argument(
+        "--out-dir",
+        type=Path,
+        default=None,
+        help="folder for the zip (default: submissions/ in the kit, else the current folder)",
+    )
+    submit.add_argument(
+        "--exercises",
+        type=Path,
+        default=None,
+        help="folder of exercise notebooks to include (default: exercises/ in the kit)",
+    )
+    submit.add_argument(
+        "--verify",
+        type=Path,
+        metavar="FILE",
+        default=None,
+        help="check a submission file against its manifest instead of building one",
+    )
     return parser
 
 
@@ -30,7 +55,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help(sys.stderr)
         return 2
-    return 0
+    if args.command == "submit":
+        from diplomatic_cover.submit import cli_submit, cli_verify
+
+        if args.verify:
+            return cli_verify(args.verify)
+        return cli_submit(out_dir=args.out_dir, exercises_dir=args.exercises)
+    parser.error(f"unknown command {args.command!r}")
+    return 2
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ import os
 from pathlib import Path
 
 RESPONSES_ENV = "DIPLOMATIC_COVER_RESPONSES"
+SUBMISSIONS_ENV = "DIPLOMATIC_COVER_SUBMISSIONS"
 
 
 def kit_root() -> Path | None:
@@ -57,3 +58,22 @@ def responses_dir() -> Path:
     if root is not None and os.access(root, os.W_OK):
         return root / "responses"
     return user_data_home() / "responses"
+
+
+def submissions_dir() -> Path:
+    """Return the folder where `submission-<id>.zip` files are written.
+
+    Order: the `DIPLOMATIC_COVER_SUBMISSIONS` variable; `submissions/` beside a store moved with
+    `DIPLOMATIC_COVER_RESPONSES` (so a test or hub set-up keeps both together); `submissions/`
+    at a writable kit root; else the current folder, which in a notebook is the notebook's own
+    folder, visible in JupyterLab's file browser for uploading.
+    """
+    override = os.environ.get(SUBMISSIONS_ENV, "").strip()
+    if override:
+        return Path(override).expanduser()
+    if os.environ.get(RESPONSES_ENV, "").strip():
+        return responses_dir().parent / "submissions"
+    root = kit_root()
+    if root is not None and os.access(root, os.W_OK):
+        return root / "submissions"
+    return Path.cwd()

@@ -17,6 +17,7 @@ import traitlets
 
 from diplomatic_cover.identity import Student, current_student, set_student
 from diplomatic_cover.paths import responses_dir
+from diplomatic_cover.store import StoreError
 
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -42,7 +43,7 @@ class NameBox(anywidget.AnyWidget):
             return
         try:
             student = set_student(str(content.get("name", "")))
-        except ValueError as err:
+        except (ValueError, StoreError) as err:
             self.status = str(err)
             return
         self.name = student.name

@@ -3,8 +3,10 @@
 `python -m diplomatic_cover.setup_env` does two things:
 
 1. It tells the environment's Jupyter server to save notebooks without widget views
-   (`diplomatic_cover.lab_hooks`), by writing a config file under `<prefix>/etc/jupyter/`.
-   Conda users run this command once after `conda env create`.
+   (`diplomatic_cover.lab_hooks`), by setting it in `<prefix>/etc/jupyter/
+   jupyter_server_config.json`, merged with whatever that file already holds. (Files in
+   `jupyter_server_config.d/` are only read for enabling extensions, not for settings like
+   this one.) Conda users run this command once after `conda env create`.
 2. It removes `rfc3987-syntax`, which jupyter-events pulls in through
    `jsonschema[format-nongpl]`. jsonschema only uses it to check the rarely used "iri" string
    format, but importing it compiles a grammar that adds about three seconds to every
@@ -26,15 +28,15 @@ HOOK = "diplomatic_cover.lab_hooks.pre_save_hook"
 
 def server_config_path(prefix: Path | None = None) -> Path:
     """The config file Jupyter Server reads from this environment for the kit's hook."""
-    base = Path(prefix or sys.prefix)
-    return base / "etc" / "jupyter" / "jupyter_server_config.d" / "diplomatic-cover.json"
+    return Path(prefix or sys.prefix) / "etc" / "jupyter" / "jupyter_server_config.json"
 
 
 def install_save_hook(prefix: Path | None = None) -> Path:
-    """Write the server config that strips widget views on save; return its path."""
+    """Set the save hook in the environment's server config, keeping other settings."""
     path = server_config_path(prefix)
     path.parent.mkdir(parents=True, exist_ok=True)
-    config = {"ContentsManager": {"pre_save_hook": HOOK}}
+    config = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    config.setdefault("ContentsManager", {})["pre_save_hook"] = HOOK
     path.write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
     return path
 

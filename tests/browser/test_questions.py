@@ -169,3 +169,32 @@ def test_compare_with_a_model_answer_appears_only_after_an_attempt(page, lab):
     region = question.get_by_role("region", name="Model answer")
     region.wait_for()
     assert "persona non grata" in region.inner_text()
+
+
+def test_a_saved_and_reopened_notebook_shows_hints_not_broken_widgets(page, lab):
+    open_notebook(page, lab, NOTEBOOK)
+    run_all_cells(page, lab, NOTEBOOK)
+    page.keyboard.press("ControlOrMeta+s")
+    saved = lab.root / NOTEBOOK
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and "run this cell to show it again" not in saved.read_text():
+        page.wait_for_timeout(200)
+    on_disk = saved.read_text()
+    assert "run this cell to show it again" in on_disk
+    assert "application/vnd.jupyter.widget-view+json" not in on_disk
+
+    page.reload()
+    page.locator(".jp-Notebook").first.wait_for()
+    page.get_by_text("run this cell to show it again").first.wait_for(state="attached")
+    assert_no_widget_errors(page)
+
+
+def test_the_hand_in_button_builds_the_submission_file(page, lab):
+    open_notebook(page, lab, NOTEBOOK)
+    run_all_cells(page, lab, NOTEBOOK)
+    button = page.get_by_role("button", name=re.compile("Hand in"))
+    button.focus()
+    page.keyboard.press("Enter")
+    page.get_by_text(re.compile(r"submission-[a-z0-9.-]+\.zip")).first.wait_for()
+    built = list((lab.store.parent / "submissions").glob("submission-*.zip"))
+    assert len(built) == 1

@@ -1,0 +1,423 @@
+"""Hand in: one file, `submission-<id>.zip`, holding everything a grader needs.
+
+The archive holds the student's response documents (`responses/<notebook>.json`), whatever
+exercise notebooks exist (`exercises/<name>.ipynb`), a self-contained `report.html` that
+opens offline, and `manifest.json` with the kit version, the answered question ids and the
+SHA-256 of every other file. The manifest lets a grader (`verify_submission`) tell a file
+damaged in transit or edited by hand from a good one, with a message that says which.
+
+The file is written whole or not at all (a temporary file in the same folder, then
+`os.replace`), so a student who hands in while a build is half done never sends a truncated
+zip. It goes to `submissions/` at the kit root when the kit folder is writable (it sits
+beside the notebooks, where the JupyterLab file browser shows it, and `.gitignore` keeps it
+out of git), else to the current folder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import io
+import json
+import sys
+import zipfile
+import zlib
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from pathlib import Path, PurePosixPath
+from typing import IO, Any
+
+from diplomatic_cover import paths
+from diplomatic_cover._version import __version__
+from diplomatic_cover.catalogue import Catalogue, load_catalogue
+from diplomatic_cover.identity import Student, current_student
+from diplomatic_cover.progress_view import NOT_ANSWERED, answer_state, load_documents
+from diplomatic_cover.report import build_report
+from diplomatic_cover.store import (
+    ResponseStore,
+    StoreError,
+    atomic_write_bytes,
+    is_valid_student_id,
+)
+
+FORMAT = "diplomatic-cover.submission"
+FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+REPORT = "report.html"
+BUTTON_LABEL = "Hand in: build my submission file"
+
+
+class SubmissionError(Exception):
+    """A submission could not be built, or a submission file failed its check."""
+
+
+# ---------------------------------------------------------------------------------------
+# Where things go
+
+
+def default_out_dir() -> Path:
+    """Where submissions go by default: see `paths.submissions_dir()`."""
+    return paths.submissions_dir()
+
+
+def default_exercises_dir() -> Path | None:
+    """The kit's `exercises/` folder, if the kit has a root folder."""
+    root = paths.kit_root()
+    return root / "exercises" if root is not None else None
+
+
+def submission_name(student: Student) -> str:
+    """The archive's file name; refuses ids that could name a path outside the folder."""
+    if not is_valid_student_id(student.id):
+        raise SubmissionError(
+            f"{student.id!r} is not a valid student id, so no submission file can be named "
+            "after it. Run set_student('Your Name') first."
+        )
+    return f"submission-{student.id}.zip"
+
+
+# ---------------------------------------------------------------------------------------
+# Building
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _encode_json(value: Any) -> bytes:
+    return (json.dumps(value, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def answered_question_ids(
+    documents: Mapping[str, Mapping[str, Any]], catalogue: Catalogue
+) -> list[str]:
+    """Ids of every answered question: catalogue order, then ids the catalogue lacks."""
+    answers: dict[str, Any] = {}
+    for document in documents.values():
+        answers.update(document.get("answers") or {})
+    known = [
+        qid
+        for qid, question in catalogue.items()
+        if answer_state(question, answers.get(qid)) != NOT_ANSWERED
+    ]
+    unknown = sorted(
+        qid
+        for qid in answers
+        if qid not in catalogue and answer_state(None, answers[qid]) != NOT_ANSWERED
+    )
+    return known + unknown
+
+
+def _exercise_files(exercises_dir: Path | None) -> dict[str, bytes]:
+    """The exercise notebooks present (none is fine: exercises are added over the course)."""
+    if exercises_dir is None or not exercises_dir.is_dir():
+        return {}
+    files = {}
+    for path in sorted(exercises_dir.glob("*.ipynb")):
+        if path.name.startswith(".") or not path.is_file():
+            continue
+        try:
+            files[f"exercises/{path.name}"] = path.read_bytes()
+        except OSError as error:
+            raise SubmissionError(
+                f"The exercise notebook {path} could not be read ({error.strerror or error})."
+            ) from error
+    return files
+
+
+def _zip_bytes(entries: Mapping[str, bytes], when: datetime) -> bytes:
+    buffer = io.BytesIO()
+    stamp = when.timetuple()[:6]
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, data in entries.items():
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, data)
+    return buffer.getvalue()
+
+
+def build_submission(
+    student: Student | None = None,
+    *,
+    store: ResponseStore | None = None,
+    out_dir: Path | None = None,
+    exercises_dir: Path | None = None,
+    catalogue: Catalogue | None = None,
+) -> Path:
+    """Write `submission-<id>.zip` into `out_dir` (see `default_out_dir`) and return its path.
+
+    The store is read once: the report, the response files and the manifest all describe
+    the same answers. Building again replaces the earlier file.
+    """
+    student = student or current_student()
+    store = store or ResponseStore()
+    catalogue = catalogue if catalogue is not None else load_catalogue()
+    out_dir = Path(out_dir) if out_dir is not None else default_out_dir()
+    if exercises_dir is None:
+        exercises_dir = default_exercises_dir()
+    name = submission_name(student)
+    target = out_dir / name
+    if target.resolve().parent != out_dir.resolve():
+        raise SubmissionError(f"{name} would not be written inside {out_dir}.")
+
+    created = datetime.now(UTC)
+    try:
+        documents = load_documents(student, store)
+    except StoreError as error:
+        raise SubmissionError(f"Your saved answers could not be read: {error}") from error
+
+    report = build_report(student, catalogue=catalogue, documents=documents, generated_at=created)
+    files: dict[str, bytes] = {REPORT: report.encode("utf-8")}
+    for notebook, document in sorted(documents.items()):
+        files[f"responses/{notebook}.json"] = _encode_json(document)
+    files.update(_exercise_files(exercises_dir))
+
+    manifest = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "kit_version": __version__,
+        "student": {"id": student.id, "name": student.name},
+        "created": created.strftime("%Y-%m-%dT%H:%M:%S.") + f"{created.microsecond // 1000:03d}Z",
+        "question_ids": answered_question_ids(documents, catalogue),
+        "files": {path: _sha256(data) for path, data in files.items()},
+    }
+    data = _zip_bytes({MANIFEST: _encode_json(manifest), **files}, created)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        _verify_archive(archive, name)  # what we hand out must pass the grader's check
+
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        atomic_write_bytes(target, data)
+    except OSError as error:
+        raise SubmissionError(
+            f"{name} could not be written to {out_dir} ({error.strerror or error}). "
+            "Check that the folder exists and you may write there."
+        ) from error
+    return target
+
+
+# ---------------------------------------------------------------------------------------
+# Checking
+
+
+def _fail(name: str, problem: str) -> SubmissionError:
+    return SubmissionError(
+        f"{name} failed its check: {problem} "
+        "Build the file again (the Hand in button, or `diplomatic-cover submit`)."
+    )
+
+
+def _unsafe(member: str) -> bool:
+    pure = PurePosixPath(member)
+    return (
+        member.startswith(("/", "\\"))
+        or "\\" in member
+        or ":" in member
+        or any(part in ("..", "") for part in member.rstrip("/").split("/"))
+        or pure.is_absolute()
+    )
+
+
+def _verify_archive(archive: zipfile.ZipFile, name: str) -> dict[str, Any]:
+    members = [m for m in archive.namelist() if not m.endswith("/")]
+    if len(set(members)) != len(members):
+        raise _fail(name, "it holds the same file name twice.")
+    for member in members:
+        if _unsafe(member):
+            raise _fail(name, f"it holds a file with an unsafe name, {member!r}.")
+    if MANIFEST not in members:
+        raise _fail(name, f"it has no {MANIFEST}, so it is not a Diplomatic Cover submission.")
+    try:
+        manifest = json.loads(archive.read(MANIFEST).decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as error:
+        raise _fail(name, f"its {MANIFEST} is not readable JSON ({error}).") from error
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise _fail(name, f"its {MANIFEST} does not describe a Diplomatic Cover submission.")
+    if manifest.get("format_version") != FORMAT_VERSION:
+        raise _fail(
+            name,
+            f"it is format version {manifest.get('format_version')!r}; this kit "
+            f"({__version__}) reads version {FORMAT_VERSION}.",
+        )
+    listed = manifest.get("files")
+    if not isinstance(listed, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in listed.items()
+    ):
+        raise _fail(name, f"its {MANIFEST} has no list of files with their SHA-256.")
+    for member in members:
+        if member != MANIFEST and member not in listed:
+            raise _fail(name, f"it holds {member}, which {MANIFEST} does not list.")
+    for member, digest in listed.items():
+        if member not in members:
+            raise _fail(name, f"{member} is listed in {MANIFEST} but missing from the zip.")
+        if _sha256(archive.read(member)) != digest:
+            raise _fail(
+                name,
+                f"{member} does not match its SHA-256 in {MANIFEST}: it was changed or "
+                "damaged after the submission was built.",
+            )
+    return manifest
+
+
+def verify_submission(path: Path | str) -> dict[str, Any]:
+    """Check a submission file against its manifest; return the manifest if it is intact.
+
+    Raises SubmissionError naming the problem: not a zip, no manifest, a file missing,
+    added, or changed since the build (its SHA-256 differs).
+    """
+    path = Path(path)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return _verify_archive(archive, path.name)
+    except FileNotFoundError as error:
+        raise SubmissionError(f"There is no submission file at {path}.") from error
+    except (zipfile.BadZipFile, zlib.error, EOFError) as error:
+        raise _fail(
+            path.name, f"it is not a readable zip file ({error}); it may be damaged or cut short."
+        ) from error
+    except OSError as error:
+        raise SubmissionError(f"{path} could not be read ({error.strerror or error}).") from error
+
+
+# ---------------------------------------------------------------------------------------
+# Telling the student
+
+
+def human_size(size: int) -> str:
+    """A file size for people: "812 bytes", "14.2 kB", "3.1 MB"."""
+    if size < 1000:
+        return f"{size} bytes"
+    if size < 1_000_000:
+        return f"{size / 1000:.1f} kB"
+    return f"{size / 1_000_000:.1f} MB"
+
+
+def describe_submission(
+    path: Path, notebook: str | None = None, catalogue: Catalogue | None = None
+) -> str:
+    """One plain sentence or two about a built file: where, how big, what it holds."""
+    catalogue = catalogue if catalogue is not None else load_catalogue()
+    manifest = verify_submission(path)
+    answered = set(manifest.get("question_ids") or [])
+    exercises = sum(1 for f in manifest["files"] if f.startswith("exercises/"))
+    text = (
+        f"Wrote {path.name} ({human_size(path.stat().st_size)}) in {path.parent}: "
+        f"{len(answered & set(catalogue))} of {len(catalogue)} questions answered"
+    )
+    if notebook:
+        in_notebook = [q.id for q in catalogue.for_notebook(notebook)]
+        done = len(answered & set(in_notebook))
+        text += f" ({done} of {len(in_notebook)} in {notebook})"
+    text += f", {exercises} exercise notebook{'' if exercises == 1 else 's'}."
+    return text + " Hand in that file."
+
+
+def submit_button(
+    notebook: str | None = None,
+    *,
+    student: Student | None = None,
+    store: ResponseStore | None = None,
+    out_dir: Path | None = None,
+    exercises_dir: Path | None = None,
+) -> Any:
+    """The Submit control at the end of a notebook: a button and a line saying what happened.
+
+    Returns an ipywidgets VBox (button, status line). The student is looked up when the
+    button is pressed, so a name set after this cell ran is the one used.
+    """
+    import ipywidgets as widgets  # the CLI and grader never need it
+
+    button = widgets.Button(
+        description=BUTTON_LABEL,
+        tooltip="Builds one zip file with all your answers and exercise notebooks",
+        button_style="primary",
+        layout=widgets.Layout(width="auto"),
+    )
+    status = widgets.HTML(
+        value=_status_html(
+            "Press it when you have finished. You can press it again after changing an "
+            "answer: the file is rebuilt."
+        )
+    )
+
+    def on_click(_button: object) -> None:
+        button.disabled = True
+        status.value = _status_html("Building your submission file…")
+        try:
+            path = build_submission(
+                student or current_student(),
+                store=store,
+                out_dir=out_dir,
+                exercises_dir=exercises_dir,
+            )
+            status.value = _status_html(describe_submission(path, notebook), "done")
+        except (SubmissionError, StoreError, OSError) as error:
+            status.value = _status_html(f"No submission file was written: {error}", "error")
+        except Exception as error:
+            status.value = _status_html(
+                "No submission file was written: something unexpected went wrong "
+                f"({type(error).__name__}: {error}). Tell your instructor.",
+                "error",
+            )
+        finally:
+            button.disabled = False
+
+    button.on_click(on_click)
+    box = widgets.VBox([button, status])
+    box.add_class("dc-submit")
+    return box
+
+
+def _status_html(text: str, kind: str = "info") -> str:
+    colour = {"info": "inherit", "done": "#1b5e20", "error": "#b71c1c"}[kind]
+    prefix = {"info": "", "done": "✓ ", "error": "✗ "}[kind]
+    return (
+        f'<div role="status" aria-live="polite" style="color:{colour}">'
+        f"{html.escape(prefix + text)}</div>"
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# Command line (cli.py maps flags onto these)
+
+
+def cli_submit(
+    *,
+    out_dir: Path | None = None,
+    exercises_dir: Path | None = None,
+    stdout: IO[str] | None = None,
+    stderr: IO[str] | None = None,
+) -> int:
+    """`diplomatic-cover submit`: build the current student's file; 0 on success, 1 if not.
+
+    The answer store and the student are the ones the notebooks use (`paths.responses_dir`,
+    `identity.current_student`), so the command and the button always agree.
+    """
+    stdout, stderr = stdout or sys.stdout, stderr or sys.stderr
+    try:
+        path = build_submission(out_dir=out_dir, exercises_dir=exercises_dir)
+        print(describe_submission(path), file=stdout)
+    except (SubmissionError, StoreError) as error:
+        print(f"diplomatic-cover submit: {error}", file=stderr)
+        return 1
+    return 0
+
+
+def cli_verify(path: Path, *, stdout: IO[str] | None = None, stderr: IO[str] | None = None) -> int:
+    """`diplomatic-cover submit --verify FILE`: check a file; 0 if intact, 1 if not."""
+    stdout, stderr = stdout or sys.stdout, stderr or sys.stderr
+    try:
+        manifest = verify_submission(path)
+    except SubmissionError as error:
+        print(f"diplomatic-cover submit: {error}", file=stderr)
+        return 1
+    student = manifest.get("student") or {}
+    print(
+        f"{Path(path).name} is intact: {len(manifest['files'])} files checked, "
+        f"{len(manifest.get('question_ids') or [])} answered questions, "
+        f"student {student.get('name')!r} ({student.get('id')}), "
+        f"kit {manifest.get('kit_version')}, built {manifest.get('created')}.",
+        file=stdout,
+    )
+    return 0
