@@ -33,7 +33,8 @@ QUESTION_TYPES = (
     "ranking",  # order the options
     "classify",  # put each statement under one label
 )
-ID_PATTERN = re.compile(r"^(?P<notebook>\d\d)\.[a-z0-9]+(?:-[a-z0-9]+)*$")
+# "02.cover-size" for guided notebook 02; "ex4.memo" for graded exercise 4.
+ID_PATTERN = re.compile(r"^(?P<notebook>\d\d|ex\d)\.[a-z0-9]+(?:-[a-z0-9]+)*$")
 SCALE_LABELS = {
     5: ("Strongly disagree", "Disagree", "Neither", "Agree", "Strongly agree"),
     7: (
@@ -187,7 +188,7 @@ def _question(raw: dict[str, Any]) -> Question:
     match = ID_PATTERN.match(qid)
     if not match:
         raise CatalogueError(
-            f"{where}: ids look like '02.cover-size' (notebook number, a dot, words)"
+            f"{where}: ids look like '02.cover-size' or 'ex4.memo' (notebook, a dot, words)"
         )
     notebook = raw.get("notebook", "")
     if not notebook.startswith(match.group("notebook") + "_"):

@@ -155,12 +155,9 @@ def test_compare_with_a_model_answer_appears_only_after_an_attempt(page, lab):
     run_all_cells(page, lab, NOTEBOOK)
     question = _question(page, "00.tour-text")
     compare = question.get_by_role("button", name="Compare with a model answer")
-    clear = question.get_by_role("button", name=re.compile("Clear answer"))
-    clear.focus()
-    page.keyboard.press("Enter")
-    question.get_by_text("Answer cleared").wait_for()
-    assert not compare.is_visible()
-    question.get_by_role("textbox").focus()
+    box = question.get_by_role("textbox")
+    box.focus()
+    page.keyboard.press("ControlOrMeta+a")
     page.keyboard.type("An attempt of my own before I look at the model answer.")
     _wait_saved(page, "00.tour-text")
     compare.wait_for(state="visible")
@@ -168,7 +165,15 @@ def test_compare_with_a_model_answer_appears_only_after_an_attempt(page, lab):
     page.keyboard.press("Enter")
     region = question.get_by_role("region", name="Model answer")
     region.wait_for()
-    assert "persona non grata" in region.inner_text()
+    assert "persona non grata" in region.text_content()
+
+    # Clearing the answer takes the model answer and its control away again.
+    question.get_by_role("button", name=re.compile("Clear answer")).focus()
+    page.keyboard.press("Enter")
+    question.get_by_text("Answer cleared").wait_for()
+    compare.wait_for(state="hidden")
+    assert box.input_value() == ""
+    assert not region.is_visible()
 
 
 def test_a_saved_and_reopened_notebook_shows_hints_not_broken_widgets(page, lab):
