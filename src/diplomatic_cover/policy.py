@@ -1,0 +1,1232 @@
+"""Policy options on restoring Russia's diplomatic presence, a weighted decision matrix, and
+the role cards for notebook 06's structured debate.
+
+Notebook 06 asks students to choose among four options (restore fully; restore with caps and
+conditions; keep the status quo; reduce further). A *weighted decision matrix* makes the
+choice explicit: each option gets a score from 1 to 5 on each criterion, each criterion gets
+a weight from 0 to 10, and an option's total is the weighted average of its scores. Neither the
+weights nor the scores are facts. The weights say what the student cares about; the scores are
+the student's forecast of what each option would do. The module keeps that visible:
+
+- `OPTIONS` and `CRITERIA` hold the choices as data, each criterion with a sentence saying what
+  a 5 means, so "5 on intelligence risk" cannot be read backwards;
+- `DEFAULT_SCORES` is a starting point labelled as the kit authors' judgement, for students
+  to change, and `DEFAULT_WEIGHTS` weighs every criterion equally (5), the one neutral start;
+- `weighted_scores(weights, scores)` returns the table of contributions and totals;
+- `flip_points(weights, scores)` is the sensitivity check: for each criterion, how far its
+  weight must move (up or down, within the slider's range) before another option draws level
+  with the leader. Because every total shares the denominator (the sum of the weights), the
+  order of two options depends only on the sign of `sum(w * (score_a - score_b))`, which is
+  linear in any one weight; the catch-up point is therefore exact, not searched for;
+- `sweep(...)`, `plot_totals(...)` and `plot_sweep(...)` draw the totals and one weight's
+  effect, with alt text built from the numbers;
+- `MatrixExplorer` gives labelled sliders (stock ipywidgets) for weights and scores;
+- `ROLE_CARDS` and `role_card(role)` hold and render the six debate roles; arguments that
+  state a fact carry the source they rest on, and the goals and red lines are marked as
+  positions written for the role-play, not official statements. `role_cards_markdown()`
+  produces the printable `instructors/role_cards.md` (`python -m diplomatic_cover.policy`
+  rewrites it; a test checks the file matches).
+
+pandas, matplotlib and ipywidgets are imported inside the functions that need them, so
+importing this module stays cheap.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import numbers
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.figure import Figure as MplFigure
+
+__all__ = [
+    "CRITERIA",
+    "DEFAULT_SCORES",
+    "DEFAULT_WEIGHTS",
+    "OPTIONS",
+    "ROLE_CARDS",
+    "SCORE_MAX",
+    "SCORE_MIN",
+    "WEIGHT_MAX",
+    "WEIGHT_MIN",
+    "Criterion",
+    "MatrixExplorer",
+    "Option",
+    "Point",
+    "RoleCard",
+    "criteria_table",
+    "display_flips",
+    "display_table",
+    "flip_points",
+    "leader",
+    "most_sensitive",
+    "options_table",
+    "plot_sweep",
+    "plot_totals",
+    "role_card",
+    "role_card_picker",
+    "role_cards_markdown",
+    "sweep",
+    "sweep_alt",
+    "totals_alt",
+    "weighted_scores",
+]
+
+# ----------------------------------------------------------------- options and criteria
+
+
+@dataclass(frozen=True)
+class Option:
+    """A policy option: a stable id (answers are stored by it), a short label, what it means."""
+
+    id: str
+    label: str
+    summary: str
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """A criterion to judge options by. `high` says what a score of 5 means on it."""
+
+    id: str
+    label: str
+    high: str
+    low: str
+
+
+OPTIONS: tuple[Option, ...] = (
+    Option(
+        "restore-fully",
+        "Restore fully",
+        "Go back to the footprint before 2016: reopen the consulates each side closed, return "
+        "Russia's seized properties, lift staffing caps, restore normal visas and banking.",
+    ),
+    Option(
+        "restore-capped",
+        "Restore with caps and conditions",
+        "Equal, capped numbers on both sides; names notified in advance and individuals "
+        "refusable; travel notice; banking and visas fixed first; new posts only in later, "
+        "reversible steps tied to Russia's conduct.",
+    ),
+    Option(
+        "status-quo",
+        "Keep the status quo",
+        "Keep the working-level talks on banking, visas and staffing; no new posts, no "
+        "return of properties, no change to the present numbers.",
+    ),
+    Option(
+        "reduce-further",
+        "Reduce further",
+        "Expel more suspected officers and set a lower cap on Russia's presence, in step "
+        "with European allies, accepting that Russia will answer in kind.",
+    ),
+)
+
+CRITERIA: tuple[Criterion, ...] = (
+    Criterion(
+        "intel-risk",
+        "Intelligence risk",
+        "adds the least room for Russian intelligence work in the US",
+        "gives Russian intelligence the most room",
+    ),
+    Criterion(
+        "open-channels",
+        "Open channels",
+        "best keeps communication between the governments working",
+        "leaves the fewest working channels",
+    ),
+    Criterion(
+        "consular",
+        "Consular services",
+        "gives citizens of both countries the best consular help and visas",
+        "leaves citizens with the least consular help",
+    ),
+    Criterion(
+        "reciprocity",
+        "Reciprocity for US diplomats",
+        "gets US diplomats in Russia the best staffing, visas and banking",
+        "leaves US diplomats in Russia worst off",
+    ),
+    Criterion(
+        "alliance",
+        "Signal to allies",
+        "most reassures European allies and Ukraine",
+        "most worries European allies and Ukraine",
+    ),
+    Criterion(
+        "fbi-burden",
+        "FBI workload",
+        "puts the lightest counterintelligence load on the FBI",
+        "puts the heaviest load on the FBI",
+    ),
+    Criterion(
+        "civil-liberties",
+        "Law and civil liberties",
+        "puts the least pressure on privacy, due process and fair treatment",
+        "puts the most pressure on civil liberties",
+    ),
+)
+
+SCORE_MIN, SCORE_MAX = 1, 5
+WEIGHT_MIN, WEIGHT_MAX = 0, 10
+
+#: Every criterion weighed equally: the only start that does not prejudge what matters.
+DEFAULT_WEIGHTS: dict[str, float] = {c.id: 5 for c in CRITERIA}
+
+#: The kit authors' starting judgement, to be argued with and changed. Not data.
+#: Order of each row: intel-risk, open-channels, consular, reciprocity, alliance, fbi-burden,
+#: civil-liberties (5 = best on that criterion, as `Criterion.high` says).
+DEFAULT_SCORES: dict[str, dict[str, float]] = {
+    option: dict(zip([c.id for c in CRITERIA], row, strict=True))
+    for option, row in {
+        "restore-fully": (1, 5, 5, 4, 1, 1, 2),
+        "restore-capped": (3, 4, 4, 4, 2, 3, 3),
+        "status-quo": (4, 2, 2, 2, 4, 4, 4),
+        "reduce-further": (5, 1, 1, 1, 5, 5, 3),
+    }.items()
+}
+
+_OPTION_LABELS = {o.id: o.label for o in OPTIONS}
+_CRITERION_LABELS = {c.id: c.label for c in CRITERIA}
+
+
+def _option_label(option_id: str) -> str:
+    return _OPTION_LABELS.get(option_id, option_id)
+
+
+def _criterion_label(criterion_id: str) -> str:
+    return _CRITERION_LABELS.get(criterion_id, criterion_id)
+
+
+def options_table() -> pd.DataFrame:
+    """The four options as a table for the notebook (label and what it means)."""
+    import pandas as pd
+
+    return pd.DataFrame(
+        {"Option": [o.label for o in OPTIONS], "What it means": [o.summary for o in OPTIONS]}
+    ).set_index("Option")
+
+
+def criteria_table() -> pd.DataFrame:
+    """The criteria, with what a score of 5 and a score of 1 mean on each."""
+    import pandas as pd
+
+    return pd.DataFrame(
+        {
+            "Criterion": [c.label for c in CRITERIA],
+            "Score 5 means the option…": [c.high for c in CRITERIA],
+            "Score 1 means the option…": [c.low for c in CRITERIA],
+        }
+    ).set_index("Criterion")
+
+
+# ----------------------------------------------------------------- the weighted matrix
+
+
+def _check(weights: Mapping[str, float], scores: Mapping[str, Mapping[str, float]]) -> None:
+    """Refuse inputs that would give a meaningless total, with a message a student can act on."""
+    if not weights:
+        raise ValueError("Give at least one criterion a weight.")
+    if not scores:
+        raise ValueError("Give at least one option scores.")
+    for name, w in weights.items():
+        if not isinstance(w, numbers.Real) or not math.isfinite(w) or w < 0:
+            raise ValueError(f"The weight of {name!r} must be a number of 0 or more, not {w!r}.")
+    if sum(weights.values()) <= 0:
+        raise ValueError("All weights are 0: give at least one criterion a weight above 0.")
+    for option, row in scores.items():
+        missing = set(weights) - set(row)
+        extra = set(row) - set(weights)
+        if missing or extra:
+            raise ValueError(
+                f"Option {option!r} must have a score for each weighted criterion; "
+                f"missing {sorted(missing)}, unknown {sorted(extra)}."
+            )
+        for name, s in row.items():
+            if not isinstance(s, numbers.Real) or not SCORE_MIN <= s <= SCORE_MAX:
+                raise ValueError(
+                    f"Score of {option!r} on {name!r} must be from {SCORE_MIN} to {SCORE_MAX}, "
+                    f"not {s!r}."
+                )
+
+
+def weighted_scores(
+    weights: Mapping[str, float], scores: Mapping[str, Mapping[str, float]]
+) -> pd.DataFrame:
+    """Each option's weighted total (the weighted average of its scores) and what makes it up.
+
+    Returns one row per option (index: option id, in the order of `scores`), one column per
+    criterion holding that criterion's contribution `weight * score / sum(weights)`, then
+    `total` (the sum of the contributions, on the 1–5 scale of the scores) and `rank`
+    (1 = highest total; tied totals share a rank).
+
+    Dividing by the sum of the weights keeps totals on the scores' own scale whatever weights
+    a student picks, so "3.4 out of 5" means the same with weights 1–2 as with weights 5–10.
+    """
+    import pandas as pd
+
+    _check(weights, scores)
+    criteria = list(weights)
+    total_weight = float(sum(weights.values()))
+    rows = {
+        option: {c: weights[c] * row[c] / total_weight for c in criteria}
+        for option, row in scores.items()
+    }
+    table = pd.DataFrame.from_dict(rows, orient="index", columns=criteria).astype("float64")
+    table.index.name = "option"
+    table["total"] = table[criteria].sum(axis=1)
+    table["rank"] = table["total"].rank(ascending=False, method="min").astype("int64")
+    return table
+
+
+def leader(weights: Mapping[str, float], scores: Mapping[str, Mapping[str, float]]) -> str:
+    """The option with the highest total; a tie goes to the option listed first in `scores`."""
+    totals = weighted_scores(weights, scores)["total"]
+    best = totals.max()
+    return next(str(o) for o, t in totals.items() if math.isclose(t, best, abs_tol=1e-12))
+
+
+def _gap(
+    weights: Mapping[str, float], scores: Mapping[str, Mapping[str, float]], a: str, b: str
+) -> float:
+    """How far `a` is ahead of `b`, in weighted score points before dividing by sum(weights)."""
+    return sum(w * (scores[a][c] - scores[b][c]) for c, w in weights.items())
+
+
+def flip_points(
+    weights: Mapping[str, float],
+    scores: Mapping[str, Mapping[str, float]],
+    max_weight: float = WEIGHT_MAX,
+) -> pd.DataFrame:
+    """For each criterion: how far its weight must move before another option draws level.
+
+    Only that one weight moves; the others and all scores stay fixed. For the leader `a` and a
+    rival `b`, `a` stays ahead while `sum(w * (score_a - score_b))` stays positive. Moving the
+    weight of criterion `k` by `d` changes that gap by `d * (score_a[k] - score_b[k])`, so `b`
+    draws level at `d = gap / (score_b[k] - score_a[k])`: raising the weight helps rivals that
+    score higher than the leader on `k`, lowering it helps rivals that score lower. The nearest
+    such point in each direction, kept within `[0, max_weight]`, is the flip point.
+
+    Returns one row per criterion (index: criterion id) with columns `weight` (now),
+    `raise_to` and `raise_rival` (the weight at which a rival draws level when the weight goes
+    up, and which rival), `lower_to` and `lower_rival` (the same going down), and
+    `smallest_change` (the smaller distance of the two; NaN where the weight can move across
+    its whole range without any rival drawing level). Past a flip point the rival leads.
+    """
+    import pandas as pd
+
+    _check(weights, scores)
+    top = leader(weights, scores)
+    rivals = [o for o in scores if o != top]
+    total_weight = float(sum(weights.values()))
+    rows = []
+    for k, w in weights.items():
+        raise_to, raise_rival = math.inf, ""
+        lower_to, lower_rival = -math.inf, ""
+        for b in rivals:
+            gap = _gap(weights, scores, top, b)
+            diff = scores[top][k] - scores[b][k]
+            if diff < 0:
+                point = w + gap / -diff
+                if point <= max_weight + 1e-12 and point < raise_to - 1e-12:
+                    raise_to, raise_rival = point, b
+            elif diff > 0:
+                point = w - gap / diff
+                others = total_weight - w
+                # At weight 0 with every other weight also 0 there is no total to compare.
+                usable = point >= -1e-12 and (point > 1e-12 or others > 0)
+                if usable and point > lower_to + 1e-12:
+                    lower_to, lower_rival = max(point, 0.0), b
+        up = raise_to - w if raise_rival else math.nan
+        down = w - lower_to if lower_rival else math.nan
+        changes = [d for d in (up, down) if not math.isnan(d)]
+        rows.append(
+            {
+                "criterion": k,
+                "weight": float(w),
+                "raise_to": raise_to if raise_rival else math.nan,
+                "raise_rival": raise_rival,
+                "lower_to": lower_to if lower_rival else math.nan,
+                "lower_rival": lower_rival,
+                "smallest_change": min(changes) if changes else math.nan,
+            }
+        )
+    table = pd.DataFrame(rows).set_index("criterion")
+    table.attrs["leader"] = top
+    return table
+
+
+def most_sensitive(flips: pd.DataFrame) -> str:
+    """The criterion whose weight changes the leader soonest (the first one if none does)."""
+    changes = flips["smallest_change"].dropna()
+    return str(changes.idxmin()) if len(changes) else str(flips.index[0])
+
+
+def sweep(
+    weights: Mapping[str, float],
+    scores: Mapping[str, Mapping[str, float]],
+    criterion: str,
+    values: list[float] | None = None,
+) -> pd.DataFrame:
+    """Every option's total as one criterion's weight runs over `values` (default 0 to 10).
+
+    A tidy table with columns `weight`, `option` and `total`, ready to plot as one line per
+    option. Weights at which all weights are 0 are skipped (no total exists there).
+    """
+    import pandas as pd
+
+    if criterion not in weights:
+        raise ValueError(f"No criterion {criterion!r} among the weights.")
+    values = values if values is not None else [x / 4 for x in range(0, 4 * WEIGHT_MAX + 1)]
+    rows = []
+    for v in values:
+        trial = {**weights, criterion: v}
+        if sum(trial.values()) <= 0:
+            continue
+        totals = weighted_scores(trial, scores)["total"]
+        rows.extend({"weight": v, "option": o, "total": t} for o, t in totals.items())
+    return pd.DataFrame(rows, columns=["weight", "option", "total"])
+
+
+def display_table(table: pd.DataFrame) -> pd.DataFrame:
+    """`weighted_scores` output with readable labels and two decimals, for showing."""
+    shown = table.rename(index=_option_label, columns=_criterion_label).round(2)
+    shown.index.name = "Option"
+    return shown.rename(columns={"total": "Total (1–5)", "rank": "Rank"})
+
+
+def display_flips(flips: pd.DataFrame) -> pd.DataFrame:
+    """`flip_points` output as plain sentences per criterion, for showing."""
+    import pandas as pd
+
+    def describe(value: float, rival: Any, verb: str) -> str:
+        if not rival or math.isnan(value):
+            return f"no flip when {verb} (0–{WEIGHT_MAX})"
+        return f"{_option_label(rival)} draws level at {value:.2f}"
+
+    rows = {
+        _criterion_label(str(k)): {
+            "Weight now": round(r.weight, 2),
+            "Raising it": describe(r.raise_to, r.raise_rival, "raising"),
+            "Lowering it": describe(r.lower_to, r.lower_rival, "lowering"),
+            "Smallest change that flips": (
+                "–" if math.isnan(r.smallest_change) else round(r.smallest_change, 2)
+            ),
+        }
+        for k, r in flips.iterrows()
+    }
+    out = pd.DataFrame.from_dict(rows, orient="index")
+    out.index.name = f"Leader now: {_option_label(flips.attrs.get('leader', ''))}"
+    return out
+
+
+# ----------------------------------------------------------------- figures and alt text
+
+
+def totals_alt(table: pd.DataFrame) -> str:
+    """Alt text for `plot_totals`: who leads, by how much, and the range of the totals."""
+    ordered = table.sort_values("total", ascending=False)
+    first, second = ordered.index[0], ordered.index[1] if len(ordered) > 1 else None
+    lo, hi = ordered["total"].min(), ordered["total"].max()
+    text = f"{_option_label(first)} has the highest weighted score, {hi:.2f} of 5"
+    if second is not None:
+        margin = hi - ordered["total"].iloc[1]
+        text += f", {margin:.2f} ahead of {_option_label(second)}"
+    return text + f"; totals range from {lo:.2f} to {hi:.2f} on a scale of 1 to 5."
+
+
+def plot_totals(
+    table: pd.DataFrame, title: str = "Weighted scores of the four options"
+) -> MplFigure:
+    """Stacked horizontal bars: each option's total, split into what each criterion adds."""
+    import matplotlib.pyplot as plt
+
+    criteria = [c for c in table.columns if c not in ("total", "rank")]
+    ordered = table.sort_values("total", ascending=True)
+    fig, ax = plt.subplots(figsize=(8, 3.8), layout="constrained")
+    left = [0.0] * len(ordered)
+    labels = [_option_label(o) for o in ordered.index]
+    for criterion in criteria:
+        values = ordered[criterion].tolist()
+        ax.barh(labels, values, left=left, label=_criterion_label(criterion), height=0.6)
+        left = [a + b for a, b in zip(left, values, strict=True)]
+    for y, total in enumerate(ordered["total"]):
+        ax.text(total + 0.05, y, f"{total:.2f}", va="center", fontsize=10, fontweight="bold")
+    ax.set_xlim(0, 5.5)
+    ax.set_xlabel("Weighted score (1 = worst, 5 = best); segments show what each criterion adds")
+    ax.set_title(title)
+    ax.grid(axis="y", visible=False)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=4, fontsize=9)
+    return fig
+
+
+def sweep_alt(
+    weights: Mapping[str, float], scores: Mapping[str, Mapping[str, float]], criterion: str
+) -> str:
+    """Alt text for `plot_sweep`: the leader now and where, if anywhere, the lead changes."""
+    flips = flip_points(weights, scores).loc[criterion]
+    top = _option_label(leader(weights, scores))
+    name = _criterion_label(criterion)
+    text = f"At the current weight of {weights[criterion]:g} on {name}, {top} leads."
+    parts = []
+    if flips.raise_rival:
+        parts.append(
+            f"raising the weight to {flips.raise_to:.2f} brings {_option_label(flips.raise_rival)} "
+            "level"
+        )
+    if flips.lower_rival:
+        parts.append(
+            f"lowering it to {flips.lower_to:.2f} brings {_option_label(flips.lower_rival)} level"
+        )
+    if not parts:
+        return text + f" No other option draws level anywhere from 0 to {WEIGHT_MAX}."
+    joined = "; ".join(parts)
+    return f"{text} {joined[0].upper()}{joined[1:]} (weights shown from 0 to {WEIGHT_MAX})."
+
+
+def plot_sweep(
+    weights: Mapping[str, float], scores: Mapping[str, Mapping[str, float]], criterion: str
+) -> MplFigure:
+    """One line per option: its total as one criterion's weight runs from 0 to 10."""
+    import matplotlib.pyplot as plt
+
+    data = sweep(weights, scores, criterion)
+    flips = flip_points(weights, scores).loc[criterion]
+    fig, ax = plt.subplots(figsize=(8, 4.6), layout="constrained")
+    markers = ["o", "s", "^", "D", "v", "P", "X"]
+    for i, option in enumerate(scores):
+        line = data[data["option"] == option]
+        ax.plot(
+            line["weight"],
+            line["total"],
+            label=_option_label(option),
+            marker=markers[i % len(markers)],
+            markevery=8,
+            linewidth=2,
+        )
+    ax.axvline(weights[criterion], color="#555555", linestyle="--", linewidth=1.2)
+    ax.annotate(
+        "weight now",
+        (weights[criterion], ax.get_ylim()[1]),
+        textcoords="offset points",
+        xytext=(4, -12),
+        fontsize=9,
+        color="#333333",
+    )
+    for point, rival in ((flips.raise_to, flips.raise_rival), (flips.lower_to, flips.lower_rival)):
+        if rival:
+            ax.axvline(point, color="#D55E00", linestyle=":", linewidth=1.5)
+            ax.annotate(
+                f"flip at {point:.2f}",
+                (point, ax.get_ylim()[0]),
+                textcoords="offset points",
+                xytext=(4, 6),
+                fontsize=9,
+                color="#D55E00",
+            )
+    ax.set_xlim(0, WEIGHT_MAX)
+    ax.set_xlabel(f"Weight on “{_criterion_label(criterion)}” (0 = ignore, 10 = most important)")
+    ax.set_ylabel("Weighted score (1–5)")
+    ax.set_title(f"How the totals move with the weight on {_criterion_label(criterion)}")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=2, fontsize=9)
+    return fig
+
+
+# ----------------------------------------------------------------- the slider explorer
+
+
+class MatrixExplorer:
+    """Labelled sliders for the seven weights and for one option's scores at a time.
+
+    The current values stay on the object (`explorer.weights`, `explorer.scores`), so later
+    cells can use the student's own matrix: `flip_points(explorer.weights, explorer.scores)`.
+    Stock ipywidgets only; updates happen when a slider is released, so a small JupyterHub
+    stays responsive. The table and figure below the sliders carry the same numbers as text.
+    """
+
+    def __init__(
+        self,
+        weights: Mapping[str, float] | None = None,
+        scores: Mapping[str, Mapping[str, float]] | None = None,
+    ) -> None:
+        self.weights: dict[str, float] = dict(weights or DEFAULT_WEIGHTS)
+        self.scores: dict[str, dict[str, float]] = {
+            o: dict(row) for o, row in (scores or DEFAULT_SCORES).items()
+        }
+        self._widget: Any = None
+
+    @property
+    def widget(self) -> Any:
+        """The ipywidgets box (built on first use)."""
+        if self._widget is None:
+            self._widget = self._build()
+        return self._widget
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        return self.widget._repr_mimebundle_(**kwargs)
+
+    def reset(self) -> None:
+        """Back to equal weights and the default scores."""
+        self.weights = dict(DEFAULT_WEIGHTS)
+        self.scores = {o: dict(row) for o, row in DEFAULT_SCORES.items()}
+        if self._widget is not None:
+            self._sync_sliders()
+            self._render()
+
+    def _build(self) -> Any:
+        import ipywidgets as widgets
+
+        style = {"description_width": "190px"}
+        layout = widgets.Layout(width="470px")
+        self._weight_sliders = {
+            c.id: widgets.IntSlider(
+                value=int(self.weights[c.id]),
+                min=WEIGHT_MIN,
+                max=WEIGHT_MAX,
+                description=f"{c.label} (weight)",
+                style=style,
+                layout=layout,
+                continuous_update=False,
+            )
+            for c in CRITERIA
+        }
+        self._option_picker = widgets.Dropdown(
+            options=[(o.label, o.id) for o in OPTIONS],
+            value=OPTIONS[0].id,
+            description="Scores of option",
+            style=style,
+            layout=layout,
+        )
+        self._score_sliders = {
+            c.id: widgets.IntSlider(
+                value=int(self.scores[OPTIONS[0].id][c.id]),
+                min=SCORE_MIN,
+                max=SCORE_MAX,
+                description=f"{c.label} (score)",
+                tooltip=f"5 = {c.high}; 1 = {c.low}",
+                style=style,
+                layout=layout,
+                continuous_update=False,
+            )
+            for c in CRITERIA
+        }
+        reset = widgets.Button(description="Reset to defaults", icon="undo")
+        self._out = widgets.Output()
+        self._syncing = False
+
+        def on_weight(change: dict[str, Any]) -> None:
+            if self._syncing:
+                return
+            for cid, slider in self._weight_sliders.items():
+                self.weights[cid] = slider.value
+            self._render()
+
+        def on_score(change: dict[str, Any]) -> None:
+            if self._syncing:
+                return
+            option = self._option_picker.value
+            for cid, slider in self._score_sliders.items():
+                self.scores[option][cid] = slider.value
+            self._render()
+
+        def on_pick(change: dict[str, Any]) -> None:
+            self._sync_sliders()
+
+        for slider in self._weight_sliders.values():
+            slider.observe(on_weight, names="value")
+        for slider in self._score_sliders.values():
+            slider.observe(on_score, names="value")
+        self._option_picker.observe(on_pick, names="value")
+        reset.on_click(lambda _button: self.reset())
+
+        weights_box = widgets.VBox(
+            [
+                widgets.HTML(
+                    "<b>Your weights</b> (0 = ignore this criterion, 10 = most important)"
+                ),
+                *self._weight_sliders.values(),
+            ]
+        )
+        scores_box = widgets.VBox(
+            [
+                widgets.HTML(
+                    "<b>Your scores</b> (1 = worst, 5 = best on that criterion; "
+                    "pick an option, then move its sliders)"
+                ),
+                self._option_picker,
+                *self._score_sliders.values(),
+            ]
+        )
+        self._render()
+        return widgets.VBox([weights_box, scores_box, reset, self._out])
+
+    def _sync_sliders(self) -> None:
+        self._syncing = True
+        try:
+            for cid, slider in self._weight_sliders.items():
+                slider.value = int(self.weights[cid])
+            option = self._option_picker.value
+            for cid, slider in self._score_sliders.items():
+                slider.value = int(self.scores[option][cid])
+        finally:
+            self._syncing = False
+
+    def _render(self) -> None:
+        from IPython.display import display
+
+        from diplomatic_cover.figures import Figure, kit_style
+
+        self._out.clear_output(wait=True)
+        with self._out:
+            if sum(self.weights.values()) <= 0:
+                print("All weights are 0: give at least one criterion a weight above 0.")
+                return
+            table = weighted_scores(self.weights, self.scores)
+            display(display_table(table))
+            with kit_style():
+                fig = plot_totals(table, title="Your weighted scores")
+            display(
+                Figure(
+                    fig,
+                    alt=totals_alt(table),
+                    source="Your weights and scores: a judgement, not data.",
+                )
+            )
+            display(display_flips(flip_points(self.weights, self.scores)))
+
+
+# ----------------------------------------------------------------- role cards
+
+
+@dataclass(frozen=True)
+class Point:
+    """One argument on a role card. A point that states a fact names the page it rests on."""
+
+    text: str
+    source: str = ""
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class RoleCard:
+    """A debate role: who they are, what they want, their case, their limits, their questions."""
+
+    id: str
+    title: str
+    who: str
+    goals: tuple[str, ...]
+    arguments: tuple[Point, ...]
+    red_lines: tuple[str, ...]
+    questions: tuple[tuple[str, str], ...]  # (role id asked, question)
+
+
+_RUBIO_RIYADH = (
+    "Reuters (H. Pamuk, S. Lewis), “US, Russia agree to restore diplomatic missions as first "
+    "step in Ukraine war talks”, 18 Feb 2025 (copy in the Los Angeles Post)",
+    "https://lapost.com/content/us-russia-agree-to-restore-diplomatic-missions-as-first-step-in-ukraine-war-talks",
+)
+_CNN_ONLINE_UA = (
+    "Online.ua summarising CNN, “Russia seeks to resume espionage activities in the US under "
+    "diplomatic cover”, 28 Feb 2025",
+    "https://news.online.ua/en/russia-seeks-to-resume-espionage-activities-in-the-us-under-diplomatic-cover-891239/",
+)
+_FBI_SHIFT = (
+    "Ticklethewire (S. Neavling), “FBI Shifts Thousands of Agents to Immigration Enforcement, "
+    "Alarming Current And Former Officials”, Oct 2025, reporting FBI data first published by "
+    "The Washington Post",
+    "https://ticklethewire.com/?p=154424",
+)
+_TASS_ISTANBUL = (
+    "TASS (copy on news-pravda.com), “Russian, US diplomats discuss steps in Istanbul to fund "
+    "their embassies”, 28 Feb 2025",
+    "https://turkey.news-pravda.com/en/world/2025/02/28/4650.html",
+)
+
+ROLE_CARDS: dict[str, RoleCard] = {
+    card.id: card
+    for card in (
+        RoleCard(
+            id="state",
+            title="US State Department",
+            who="The team negotiating embassy operations with Moscow, reporting to the "
+            "Secretary of State.",
+            goals=(
+                "A US embassy in Moscow that can work: enough staff, bank accounts, "
+                "contracted services and local hires.",
+                "A working channel to Moscow while diplomacy over the war in Ukraine goes on.",
+                "Keep the embassy talks narrow: operations, not a general normalisation.",
+            ),
+            arguments=(
+                Point(
+                    "In Riyadh (18 Feb 2025) Secretary Rubio said both sides needed missions "
+                    "able to “function normally” to keep channels open, and that years of "
+                    "tit-for-tat measures had badly cut US ability to operate in Moscow.",
+                    *_RUBIO_RIYADH,
+                ),
+                Point(
+                    "In Istanbul (27 Feb 2025) the US side raised banking, contracted services "
+                    "and “stable and sustainable staffing levels” at Embassy Moscow.",
+                    "The Moscow Times, “Russian and U.S. Officials Discussed Restoring Embassy "
+                    "Staff, Banking Issues at Istanbul Talks”, 28 Feb 2025",
+                    "https://www.themoscowtimes.com/2025/02/28/russian-and-us-officials-discussed-restoring-embassy-staff-banking-issues-at-istanbul-talks-a88198",
+                ),
+                Point(
+                    "After the second round (10 Apr 2025) the Department called Russia's ban on "
+                    "hiring local staff the key obstacle to stable staffing at Embassy Moscow.",
+                    "Reuters (copy on todayheadline.co), “U.S. and Russia move towards "
+                    "normalizing relations and easing diplomatic work”, 11 Apr 2025",
+                    "https://todayheadline.co/u-s-and-russia-move-towards-normalizing-relations-and-easing-diplomatic-work/",
+                ),
+                Point(
+                    "Russia's 2021 ban on local staff was expected to leave about 120 US "
+                    "officials in Moscow; the US ambassador put the mission at about 1,200 "
+                    "people in 2017.",
+                    "Foreign Policy, “Under Putin's Rules, U.S. Mission in Russia Left With "
+                    "Skeleton Crew”, 29 Jul 2021",
+                    "https://foreignpolicy.com/2021/07/29/putin-biden-us-embassy-moscow-number-cut-foreign-service-nationals-state-department/",
+                ),
+                Point(
+                    "The Department's spokesperson said the talks were about embassy "
+                    "operations only, not normalising relations overall, which could come only "
+                    "once there was peace between Russia and Ukraine (8 Apr 2025).",
+                    "StratNews Global, “Russia, US set for fresh round of talks in Istanbul on "
+                    "April 10”, Apr 2025",
+                    "https://stratnewsglobal.com/united-states/russia-us-set-for-fresh-round-of-talks-in-istanbul-on-april-10",
+                ),
+            ),
+            red_lines=(
+                "No return of Russia's seized properties without something real in return.",
+                "Any increase of Russian staff in the US is matched by visas and staff for US "
+                "diplomats in Russia.",
+                "Ukraine is not traded in the embassy channel.",
+            ),
+            questions=(
+                ("fbi", "If we agreed a capped, equal increase, what would you need to cover it?"),
+                (
+                    "russia",
+                    "Will Russia lift the ban on local staff at our embassy before we discuss "
+                    "property?",
+                ),
+                (
+                    "congress",
+                    "Would you fund more counterintelligence work if we signed a capped deal?",
+                ),
+            ),
+        ),
+        RoleCard(
+            id="fbi",
+            title="FBI counterintelligence",
+            who="The FBI managers who would have to watch any Russian officials who arrive.",
+            goals=(
+                "Keep the number of Russian intelligence officers in the US low, and know who "
+                "they are.",
+                "Keep Russian posts and staff away from sensitive military and technology sites.",
+                "Have the people and money to cover whatever presence is agreed.",
+            ),
+            arguments=(
+                Point(
+                    "Since 2016 the US has expelled more than 100 Russian diplomats suspected "
+                    "of spying; European states expelled Russian officers en masse after 2022.",
+                    *_CNN_ONLINE_UA,
+                ),
+                Point(
+                    "The US closed Russia's consulate in Seattle in 2018; CNN reports the "
+                    "reason was its closeness to Naval Base Kitsap, a submarine base.",
+                    *_CNN_ONLINE_UA,
+                ),
+                Point(
+                    "When the US took back two Russian compounds in December 2016, the Obama "
+                    "administration said they were used for “intelligence-related purposes”.",
+                    "Washington Examiner, “Marco Rubio among bipartisan trio warning Trump not "
+                    "to return seized Russia compounds to Putin”, Jul 2017",
+                    "https://www.washingtonexaminer.com/news/2401707/marco-rubio-among-bipartisan-trio-warning-trump-not-to-return-seized-russia-compounds-to-putin",
+                ),
+                Point(
+                    "Experts told the New York Times that even if both sides added diplomats "
+                    "in equal numbers, Russian officers would gain more, because they would "
+                    "work in a more open society.",
+                    "The New York Times (copy on am1.news), “Plan to Return Russian Diplomats "
+                    "to U.S. Poses Espionage Risk”, Mar 2025",
+                    "https://am1.news/usconservative/topic/nyt/6-slug-plan-to-return-russian-diplomats-to-us-poses-espionage-risk",
+                ),
+                Point(
+                    "FBI figures obtained by Senator Warner (Oct 2025) showed nearly one agent "
+                    "in four assigned to immigration enforcement, and as many as 40% in some "
+                    "of the largest field offices, some pulled from counterintelligence cases. "
+                    "FBI Director Kash Patel has defended the changes.",
+                    *_FBI_SHIFT,
+                ),
+            ),
+            red_lines=(
+                "No reopened post near a sensitive military site without a security review.",
+                "No increase without names in advance, the right to refuse individuals, and "
+                "notice of travel.",
+            ),
+            questions=(
+                ("state", "What will we get in Moscow for each Russian official we accept here?"),
+                (
+                    "civil",
+                    "Which kinds of monitoring of foreign officials do you accept as legitimate?",
+                ),
+                ("congress", "Will you pay for the extra coverage a deal would need?"),
+            ),
+        ),
+        RoleCard(
+            id="russia",
+            title="Russian Foreign Ministry",
+            who="Russia's negotiating team, led in 2025 by Ambassador Alexander Darchiev.",
+            goals=(
+                "Return of six diplomatic properties in the US that Russia says were seized "
+                "illegally in 2016–2018.",
+                "Direct flights between the two countries again.",
+                "Normal working conditions for Russia's diplomats: visas, banking, staffing.",
+                "Move from embassy “irritants” to wider normal relations.",
+            ),
+            arguments=(
+                Point(
+                    "After Istanbul the ministry said both sides agreed steps so that both "
+                    "missions can be financed without obstruction, on a reciprocal basis; it "
+                    "raised the six properties it calls “wrongfully expropriated” and proposed "
+                    "restoring direct flights.",
+                    *_TASS_ISTANBUL,
+                ),
+                Point(
+                    "Foreign Minister Lavrov (Nov 2025): the “irritants” were inherited from "
+                    "the previous US administration; Russia had handed over proposals on the "
+                    "properties and on flights and was still waiting for an answer.",
+                    "Vestnik Kavkaza, “Lavrov assesses current state of Russia-US relations”, "
+                    "8 Nov 2025",
+                    "https://en.vestikavkaza.ru/news/Lavrov-assesses-current-state-of-Russia-US-relations.html",
+                ),
+                Point(
+                    "Ambassador Darchiev (Nov 2025): the State Department refuses to discuss "
+                    "the properties, and ties any serious talk about flights to a Ukraine "
+                    "settlement on US terms.",
+                    "TASS, report of Darchiev's interview with Kommersant, 19 Nov 2025",
+                    "https://tass.com/politics/2045645",
+                ),
+                Point(
+                    "The Vienna Convention lets a host keep a mission's size within what it "
+                    "considers reasonable and normal, and refuse categories of officials only "
+                    "without discrimination (Article 11): Russia can ask why caps apply to it "
+                    "alone.",
+                    "Vienna Convention on Diplomatic Relations (1961), Art. 11, French and "
+                    "Italian text in Switzerland's official collection",
+                    "https://droit-bilingue.ch/it-fr/0.1/0.19/0.191.01-11-14.html",
+                ),
+            ),
+            red_lines=(
+                "No caps or travel rules that apply to Russia alone.",
+                "The properties are not a bargaining chip for Ukraine.",
+            ),
+            questions=(
+                (
+                    "state",
+                    "You said Ukraine was not on the embassy agenda: why are the properties "
+                    "tied to it now?",
+                ),
+                ("fbi", "Would you accept exactly equal numbers on both sides?"),
+                (
+                    "ally",
+                    "How do your travel-notice rules fit the Convention's guarantee of freedom "
+                    "of movement?",
+                ),
+            ),
+        ),
+        RoleCard(
+            id="ally",
+            title="A European ally",
+            who="The foreign ministry of a European NATO and EU member that expelled Russian "
+            "diplomats after 2022.",
+            goals=(
+                "Keep the gains of recent expulsions; stop Russian officers using one country "
+                "as a base for the whole region.",
+                "No US–Russia arrangement that sidelines Europe or Ukraine.",
+                "Coordinated Western measures rather than separate concessions.",
+            ),
+            arguments=(
+                Point(
+                    "CNN reported that current and former US and other Western officials saw "
+                    "the talks as a significant concession to Moscow.",
+                    "Obozrevatel summarising CNN, “U.S. believes Russia is seeking to "
+                    "re-establish spy network in the West under the guise of diplomacy”, "
+                    "28 Feb 2025",
+                    "https://eng.obozrevatel.com/section-world/news-u-s-believes-russia-is-seeking-to-re-establish-spy-network-in-the-west-under-the-guise-of-diplomacy-cnn-28-02-2025.html",
+                ),
+                Point(
+                    "Ukraine and its European allies worried that a fast US push to end the "
+                    "war could produce a deal with Moscow that sidelined them.",
+                    "Daily Sabah (wire report), “Russian-US diplomats meet in Istanbul to speed "
+                    "up rapprochement”, 27 Feb 2025",
+                    "https://www.dailysabah.com/world/russian-us-diplomats-meet-in-istanbul-to-speed-up-rapproachment/news",
+                ),
+                Point(
+                    "In September 2025 the EU's diplomatic service proposed that Russian "
+                    "diplomats give at least 24 hours' notice before travelling to another "
+                    "member state, which could refuse entry.",
+                    "Interfax-Ukraine, “EU may restrict travel of Russian diplomats in Europe – "
+                    "media”, 29 Sep 2025",
+                    "https://en.interfax.com.ua/news/general/1108346.html",
+                ),
+                Point(
+                    "The EU's 19th sanctions package, adopted on 23 Oct 2025, restricts the "
+                    "movements of Russian diplomats inside the Union.",
+                    "Eunews, “EU adopts 19th sanctions package against Russia”, 23 Oct 2025",
+                    "https://www.eunews.it/en/2025/10/23/eu-adopts-19th-sanctions-package-against-russia-kallas-aligned-with-the-us",
+                ),
+            ),
+            red_lines=(
+                "No readmission of officers that allies expelled without consulting them.",
+                "No embassy deal presented as easing pressure before there is peace in Ukraine.",
+            ),
+            questions=(
+                ("state", "Will you consult allies before accepting more Russian officials?"),
+                (
+                    "russia",
+                    "What would Russia accept as proof that restored staff do diplomatic work?",
+                ),
+                ("fbi", "Will you share names and travel data with allied services?"),
+            ),
+        ),
+        RoleCard(
+            id="congress",
+            title="A congressional committee",
+            who="A bipartisan committee (foreign relations or intelligence) that oversees the "
+            "State Department and the FBI and votes their money.",
+            goals=(
+                "Be consulted before any concession, and keep Congress's legal review of the "
+                "seized properties.",
+                "Parity between the two countries' diplomatic presences.",
+                "Enough money and staff for counterintelligence.",
+            ),
+            arguments=(
+                Point(
+                    "A 2017 sanctions law (CAATSA, passed 98–2 in the Senate and 419–3 in the "
+                    "House) requires congressional review of any action that would let Russia "
+                    "regain access to its properties in Maryland and New York.",
+                    "Lawfare summary of the bill, quoted on pensacoladiscussion.forumotion.com; "
+                    "votes: Wikipedia, “Countering America's Adversaries Through Sanctions Act”",
+                    "https://pensacoladiscussion.forumotion.com/t28673-president-signs-sanction-bill-but-by-limiting-the-executives-flexibility-this-bill-makes-it-harder-for-the-united-states-to-strike-good-deals-for-the-american-people-and-will-drive-china-russia-and-north-korea-much-closer-together",
+                ),
+                Point(
+                    "In July 2017 Senators Marco Rubio, Jeanne Shaheen and Johnny Isakson "
+                    "urged President Trump not to return the two seized compounds.",
+                    "Washington Examiner, “Marco Rubio among bipartisan trio warning Trump not "
+                    "to return seized Russia compounds to Putin”, Jul 2017",
+                    "https://www.washingtonexaminer.com/news/2401707/marco-rubio-among-bipartisan-trio-warning-trump-not-to-return-seized-russia-compounds-to-putin",
+                ),
+                Point(
+                    "In 2021 seventeen senators of both parties, Rubio among them, asked "
+                    "President Biden to push Russia towards parity (about 400 Russian "
+                    "diplomats in the US) and to expel Russians if Moscow issued no more visas "
+                    "to US diplomats.",
+                    "The Hill, “Bipartisan senators call for Biden to confront Moscow over "
+                    "staffing ban”, 2021",
+                    "https://digital-release.thehill.com/policy/international/575355-bipartisan-senators-call-for-biden-to-confront-moscow-over-staffing-ban/amp",
+                ),
+                Point(
+                    "A congressional official who knows the intelligence on expelled Russians "
+                    "called their possible return in larger numbers “extremely troubling”.",
+                    *_CNN_ONLINE_UA,
+                ),
+            ),
+            red_lines=(
+                "No return of the compounds without the review the 2017 law requires.",
+                "No deal without a written parity formula and regular reports to the committee.",
+            ),
+            questions=(
+                (
+                    "state",
+                    "Will you submit any property deal for the review the 2017 law requires?",
+                ),
+                ("fbi", "What would adequate coverage cost, in agents and dollars?"),
+                ("civil", "What oversight would you want written into law?"),
+            ),
+        ),
+        RoleCard(
+            id="civil",
+            title="A civil-liberties advocate",
+            who="A lawyer at a civil-liberties organisation that follows surveillance and "
+            "national-security law.",
+            goals=(
+                "Whatever is decided, counterintelligence stays within the law, with warrants "
+                "and real oversight.",
+                "No suspicion of people because of nationality, ethnicity or family ties "
+                "(Russian-speaking communities, dual nationals, students).",
+                "Visas and consular help for ordinary people on both sides.",
+            ),
+            arguments=(
+                Point(
+                    "In Feb 2022 the Justice Department ended its “China Initiative” after "
+                    "complaints of profiling; the official who ended it said grouping cases "
+                    "under one country's name had created a “harmful perception”.",
+                    "Axios, “DOJ ends China Initiative after racial profiling accusations”, "
+                    "23 Feb 2022",
+                    "https://www.axios.com/2022/02/23/doj-china-initiative-national-security",
+                ),
+                Point(
+                    "Civil-liberties groups object that foreign-intelligence surveillance "
+                    "sweeps in Americans' messages, which agencies can then search without a "
+                    "warrant; Congress renewed Section 702 of FISA in April 2024 without a "
+                    "warrant requirement.",
+                    "CNN Opinion (copy on KTVZ), “Why Americans should be frightened about "
+                    "Congress' surveillance reauthorization”, 15 May 2024",
+                    "https://ktvz.com/cnn-opinion/2024/05/15/opinion-why-americans-should-be-frightened-about-congress-surveillance-reauthorization/",
+                ),
+                Point(
+                    "When Russia barred the US embassy from employing local staff in 2021, the "
+                    "embassy cut its consular work to emergency help for Americans and stopped "
+                    "ordinary visas for Russians.",
+                    "RFE/RL, report on the US Embassy Moscow's reduction of services, 30 Apr 2021",
+                    "https://rferl.org/a/united-states-embassy-moscow-reduction-services/31231289.html",
+                ),
+                Point(
+                    "The Vienna Convention guarantees members of a mission freedom of movement "
+                    "and travel, except in zones closed for national security (Article 26).",
+                    "E. Denza, Diplomatic Law (4th ed.), commentary on Article 26, Oxford "
+                    "University Press",
+                    "https://opil.ouplaw.com/view/10.1093/law/9780198703969.001.0001/law-9780198703969-chapter-24",
+                ),
+            ),
+            red_lines=(
+                "No new warrantless searches of Americans' communications as the price of a deal.",
+                "No investigation opened because of nationality or ethnicity alone.",
+            ),
+            questions=(
+                (
+                    "fbi",
+                    "What oversight would apply to any new monitoring of Americans who meet "
+                    "Russian officials?",
+                ),
+                ("state", "Would a deal bring back visas for students and families?"),
+                ("congress", "Will you hold public hearings before any deal?"),
+            ),
+        ),
+    )
+}
+
+_ROLE_NOTE = (
+    "A role for the class debate. Goals, red lines and questions are positions written for the "
+    "exercise, not official statements. Arguments that state a fact name their source; check "
+    "them, and ask the other roles for theirs."
+)
+
+
+class HTMLText(str):
+    """A string of HTML that Jupyter shows rendered (and tests can read as plain text)."""
+
+    def _repr_html_(self) -> str:
+        return str(self)
+
+
+def _title_of(role_id: str) -> str:
+    """The role's title as it reads after "To" ("To a European ally", "To FBI …")."""
+    title = ROLE_CARDS[role_id].title if role_id in ROLE_CARDS else role_id
+    return "a " + title[2:] if title.startswith("A ") else title
+
+
+def role_card(role: str) -> HTMLText:
+    """One role card as accessible HTML (headings, lists, linked sources)."""
+    if role not in ROLE_CARDS:
+        raise KeyError(f"No role {role!r}; the roles are: {', '.join(ROLE_CARDS)}.")
+    card = ROLE_CARDS[role]
+    e = html.escape
+
+    def item(text: str) -> str:
+        return f"<li>{e(text)}</li>"
+
+    def argument(p: Point) -> str:
+        if p.source:
+            cite = f'<a href="{e(p.url, quote=True)}">{e(p.source)}</a>' if p.url else e(p.source)
+            return f"<li>{e(p.text)}<br><small>Source: {cite}</small></li>"
+        return f"<li>{e(p.text)} <small>(the role's judgement; no source)</small></li>"
+
+    questions = "".join(
+        f"<li><b>To {e(_title_of(to))}:</b> {e(q)}</li>" for to, q in card.questions
+    )
+    return HTMLText(
+        f'<section style="border:1px solid #999;border-radius:6px;padding:0.6em 1em;'
+        f'margin:0.5em 0;max-width:52em" aria-label="Role card: {e(card.title, quote=True)}">'
+        f'<h3 style="margin-top:0.2em">Role card: {e(card.title)}</h3>'
+        f"<p><i>{e(card.who)}</i></p>"
+        f"<h4>Goals</h4><ul>{''.join(item(g) for g in card.goals)}</ul>"
+        f"<h4>Strongest arguments</h4><ul>{''.join(argument(p) for p in card.arguments)}</ul>"
+        f"<h4>Red lines (for the role-play)</h4><ul>{''.join(item(r) for r in card.red_lines)}</ul>"
+        f"<h4>Questions to ask the others</h4><ul>{questions}</ul>"
+        f"<p><small>{e(_ROLE_NOTE)}</small></p></section>"
+    )
+
+
+def role_card_picker() -> Any:
+    """A labelled drop-down that shows the chosen role's card below it."""
+    import ipywidgets as widgets
+
+    picker = widgets.Dropdown(
+        options=[(c.title, c.id) for c in ROLE_CARDS.values()],
+        value=next(iter(ROLE_CARDS)),
+        description="Show the card of",
+        style={"description_width": "140px"},
+        layout=widgets.Layout(width="460px"),
+    )
+    shown = widgets.HTML(str(role_card(picker.value)))
+
+    def on_pick(change: dict[str, Any]) -> None:
+        shown.value = str(role_card(change["new"]))
+
+    picker.observe(on_pick, names="value")
+    return widgets.VBox([picker, shown])
+
+
+PAGE_BREAK = '<!-- page break -->\n<div style="page-break-after: always;"></div>'
+
+
+def role_cards_markdown() -> str:
+    """All six role cards as Markdown, one card per printed page, for instructors/."""
+    parts = [
+        "# Role cards for the debate in notebook 06\n\n"
+        "Print one page per group. Generated from `diplomatic_cover.policy.ROLE_CARDS` by "
+        "`python -m diplomatic_cover.policy`; edit the module, not this file.\n\n"
+        f"*{_ROLE_NOTE}*\n"
+    ]
+    for card in ROLE_CARDS.values():
+        lines = [f"## Role card: {card.title}", "", f"*{card.who}*", "", "### Goals", ""]
+        lines += [f"- {g}" for g in card.goals]
+        lines += ["", "### Strongest arguments", ""]
+        for p in card.arguments:
+            if p.source:
+                cite = f"[{p.source}]({p.url})" if p.url else p.source
+                lines.append(f"- {p.text}  \n  Source: {cite}")
+            else:
+                lines.append(f"- {p.text} (the role's judgement; no source)")
+        lines += ["", "### Red lines (for the role-play)", ""]
+        lines += [f"- {r}" for r in card.red_lines]
+        lines += ["", "### Questions to ask the others", ""]
+        lines += [f"- **To {_title_of(to)}:** {q}" for to, q in card.questions]
+        parts.append("\n".join(lines) + "\n")
+    return ("\n" + PAGE_BREAK + "\n\n").join(parts)
+
+
+def _repo_root() -> Path:
+    return Path(__file__).resolve().parents[2]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Rewrite instructors/role_cards.md from ROLE_CARDS (run from a clone of the kit)."""
+    target = _repo_root() / "instructors" / "role_cards.md"
+    if not target.parent.is_dir():
+        print(f"No instructors/ folder at {target.parent}; run this from the open kit.")
+        return 1
+    target.write_text(role_cards_markdown(), encoding="utf-8")
+    print(f"Wrote {target}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
