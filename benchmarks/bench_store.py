@@ -75,6 +75,30 @@ def time_restores(folder: Path, repeat: int) -> tuple[list[float], list[float]]:
     return whole, one_by_one
 
 
+def time_widget_restores(folder: Path, repeat: int) -> list[float]:
+    """Seconds to draw 100 question widgets with their saved answers, as a re-run notebook does.
+
+    Each widget reads its own answer from the store (a fresh store per run, so nothing is
+    cached between runs); no browser is attached, so this is the kernel's share of the wait.
+    """
+    from diplomatic_cover.catalogue import Question
+    from diplomatic_cover.question_widget import QuestionWidget
+
+    questions = [
+        Question(id=q, notebook=NOTEBOOK, type="text", prompt=f"Question {q}?") for q in QUESTIONS
+    ]
+    runs = []
+    for _ in range(repeat):
+        store = ResponseStore(folder)
+        start = time.perf_counter()
+        widgets = [QuestionWidget(q, student=STUDENT, store=store) for q in questions]
+        runs.append(time.perf_counter() - start)
+        assert all(w.value for w in widgets)
+        for widget in widgets:
+            widget.close()
+    return runs
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--saves", type=int, default=1000)
@@ -104,6 +128,11 @@ def main() -> None:
         print(
             f"  100 get_answer() calls (each re-reads the file): "
             f"median {ms(statistics.median(one_by_one))}, worst {ms(max(one_by_one))}"
+        )
+        widgets = time_widget_restores(Path(folder), max(3, args.restores // 10))
+        print(
+            "  100 question widgets created with their saved answers (a notebook re-run, "
+            f"kernel side): median {ms(statistics.median(widgets))}, worst {ms(max(widgets))}"
         )
 
 

@@ -15,7 +15,7 @@ import re
 import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -264,14 +264,23 @@ def load_catalogue() -> Catalogue:
 def load_answer_key(folder: Path | None = None) -> dict[str, KeyEntry] | None:
     """The answer key by question id, or None where it was left out (the class copy).
 
-    `folder` holds one TOML file per notebook; a single file's path is accepted too.
+    `folder` holds one TOML file per notebook; a single file's path is accepted too. Every
+    question widget asks for the key, so the parsed files are cached until one of them changes
+    (parsing them all costs about 10 ms; a notebook shows dozens of questions).
     """
     folder = folder or ANSWER_KEY_DIR
     paths = [folder] if folder.is_file() else sorted(folder.glob("*.toml"))
     if not paths:
         return None
+    stamp = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in paths)
+    return dict(_parse_answer_key(stamp))
+
+
+@lru_cache(maxsize=8)
+def _parse_answer_key(stamp: tuple[tuple[str, int, int], ...]) -> dict[str, KeyEntry]:
     key: dict[str, KeyEntry] = {}
-    for path in paths:
+    for name, _mtime, _size in stamp:
+        path = Path(name)
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as err:
@@ -291,9 +300,14 @@ def load_answer_key(folder: Path | None = None) -> dict[str, KeyEntry] | None:
 
 def render_markdown(text: str) -> str:
     """Markdown to HTML for prompts and model answers; raw HTML in the source is escaped."""
+    return str(_markdown()(text))
+
+
+@cache
+def _markdown() -> Any:
     import mistune  # imported here: only needed when a question is drawn or a report built
 
-    return str(mistune.create_markdown(escape=True, plugins=["strikethrough", "table"])(text))
+    return mistune.create_markdown(escape=True, plugins=["strikethrough", "table"])
 
 
 def plain_text(text: str) -> str:
