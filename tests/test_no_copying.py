@@ -1,0 +1,56 @@
+"""We cite the article, we do not copy it: no run of ten or more consecutive words of the
+article appears anywhere in the kit's teaching text (a quoted phrase is at most a dozen words,
+and the kit's quotes are shorter than ten in practice)."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTICLE = ROOT.parent / "shared" / "reading" / "article.txt"
+RUN = 10
+
+
+def _words(text):
+    return re.findall(r"[a-z0-9’']+", text.lower().replace("’", "'"))
+
+
+def _teaching_texts():
+    for path in sorted(ROOT.glob("notebooks/*.ipynb")) + sorted(ROOT.glob("exercises/*.ipynb")):
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        yield path, "\n".join("".join(c["source"]) for c in cells)
+    for pattern in (
+        "instructors/**/*.md",
+        "notebooks/*.md",
+        "src/diplomatic_cover/questions/*/*.toml",
+    ):
+        for path in sorted(ROOT.glob(pattern)):
+            yield path, path.read_text(encoding="utf-8")
+    for path in sorted(ROOT.glob("src/diplomatic_cover/*.py")):
+        yield path, path.read_text(encoding="utf-8")
+
+
+def _shingles(words):
+    return {" ".join(words[i : i + RUN]) for i in range(len(words) - RUN + 1)}
+
+
+@pytest.fixture(scope="module")
+def article_shingles():
+    if not ARTICLE.is_file():
+        pytest.skip(f"the shared article is not at {ARTICLE} (it sits beside the kit in CI)")
+    return _shingles(_words(ARTICLE.read_text(encoding="utf-8")))
+
+
+def test_the_check_finds_a_copied_sentence(article_shingles):
+    copied = " ".join(_words(ARTICLE.read_text(encoding="utf-8"))[20:35])
+    assert _shingles(_words(copied)) & article_shingles
+
+
+def test_no_teaching_text_copies_ten_words_of_the_article(article_shingles):
+    copied = {
+        str(path.relative_to(ROOT)): sorted(_shingles(_words(text)) & article_shingles)[:3]
+        for path, text in _teaching_texts()
+    }
+    assert {path: runs for path, runs in copied.items() if runs} == {}
