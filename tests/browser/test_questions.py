@@ -60,9 +60,9 @@ def _answer_everything_by_keyboard(page):
     scale.get_by_role("radio", name="Strongly disagree").focus()
     for _ in range(3):
         kb.press("ArrowRight")  # Disagree, Neither, Agree
-    scale.get_by_role("radio", name="Not at all sure").focus()
+    kb.press("Tab")  # into the confidence group, on its first option
     kb.press("ArrowRight")
-    kb.press("ArrowRight")  # Quite sure
+    kb.press("ArrowRight")  # Somewhat sure, Quite sure
 
     number = page.get_by_role("textbox", name=re.compile("how many Russian diplomats"))
     number.focus()
@@ -77,17 +77,14 @@ def _answer_everything_by_keyboard(page):
     kb.press("Enter")
 
     classify = _question(page, "00.tour-classify")
-    for statement, label in (
-        ("US and Russian delegations met", "Reported fact"),
-        ("Two US officials said", "Attributed claim"),
-        ("The talks are a welcome step", "Reported fact"),
-    ):
-        group = classify.get_by_role("radiogroup", name=re.compile(statement))
-        group.get_by_role("radio", name=label).focus()
-        kb.press("Space")
-    # Change the last one by arrows: Reported fact -> Attributed claim -> Opinion or editorial.
+    first = classify.get_by_role("radiogroup", name=re.compile("US and Russian delegations met"))
+    first.get_by_role("radio", name="Reported fact").focus()
+    kb.press("Space")  # statement 1: Reported fact
+    kb.press("Tab")  # statement 2's group, on its first label
+    kb.press("ArrowRight")  # Attributed claim
+    kb.press("Tab")  # statement 3's group
     kb.press("ArrowRight")
-    kb.press("ArrowRight")
+    kb.press("ArrowRight")  # Opinion or editorial
 
 
 EXPECTED = {
