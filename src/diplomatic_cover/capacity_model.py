@@ -69,8 +69,8 @@ class Assumptions:
         agents: agents available for this target set before other work is subtracted
             (people). Range 250–2,500. Illustrative: the FBI has about 13,000 agents in all
             (Washington Post, 2025) and says the share working counterintelligence is
-            classified; in 1985, 300–400 FBI agents were reported to watch about 700
-            Soviet-bloc intelligence officers (Los Angeles Times).
+            classified; in 1985, 300–400 FBI agents were reported to watch at least 700
+            Soviet intelligence officers (Los Angeles Times).
         agents_per_target: agents needed to keep one person under watch around the clock,
             all shifts included (people). Range 4–30, the spread of published estimates
             (4 in 1985, CIA Director Casey; 3–10, a former French official; about 20–30,

@@ -10,7 +10,8 @@ the classify question `01.classify-statements`, and the tests check that these n
 
 The kit ships neither text. Paraphrases are written anew; a quoted phrase (in double quotation
 marks) is at most a dozen words and is there because the wording is the point. The sources for
-what the original says are listed in `instructors/sources/01_reading_the_article.md`.
+what the original says are listed in `instructors/sources.md` (section 01) and
+`instructors/article_sources.md`.
 
 pandas and matplotlib are imported inside the functions that need them, so importing this
 module stays cheap.
@@ -411,7 +412,7 @@ REWRITE_CHANGES: tuple[RewriteChange, ...] = (
     RewriteChange(
         aspect="Structure",
         original="No section headings and no conclusion in the copies read (which break off)",
-        rewrite='Four headings and a "Conclusion" in the writer\'s own voice',
+        rewrite='Three headings and a "Conclusion" in the writer\'s own voice',
         why_it_matters="Headings frame the reading; the conclusion adds opinion to a news report.",
         sources="webjosh.com and lapost.com reprints",
     ),

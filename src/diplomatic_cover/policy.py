@@ -913,6 +913,16 @@ ROLE_CARDS: dict[str, RoleCard] = {
                     "https://tass.com/politics/2045645",
                 ),
                 Point(
+                    "Spokeswoman Zakharova (Oct 2021): US claims that Russia had four times as "
+                    "many diplomats in the US as the US had in Russia wrongly counted Russia's "
+                    "UN mission; its embassy and two consulates had fewer than 200 staff, "
+                    "against about 130 Americans in Russia.",
+                    "RBC (copy on The Goa Spotlight), “The Foreign Ministry announced the desire "
+                    "of the United States to expel 55 employees of the Russian diplomatic "
+                    "mission”, 29 Oct 2021",
+                    "https://thegoaspotlight.com/2021/10/29/the-foreign-ministry-announced-the-desire-of-the-united-states-to-expel-55-employees-of-the-russian-diplomatic-mission-politics-rbc/",
+                ),
+                Point(
                     "The Vienna Convention lets a host keep a mission's size within what it "
                     "considers reasonable and normal, and refuse categories of officials only "
                     "without discrimination (Article 11): Russia can ask why caps apply to it "
@@ -1024,9 +1034,9 @@ ROLE_CARDS: dict[str, RoleCard] = {
                 ),
                 Point(
                     "In 2021 seventeen senators of both parties, Rubio among them, asked "
-                    "President Biden to push Russia towards parity (about 400 Russian "
-                    "diplomats in the US) and to expel Russians if Moscow issued no more visas "
-                    "to US diplomats.",
+                    "President Biden to push Russia towards parity (by their count about 400 "
+                    "Russian diplomats in the US, a figure Moscow disputed) and to expel "
+                    "Russians if Moscow issued no more visas to US diplomats.",
                     "The Hill, “Bipartisan senators call for Biden to confront Moscow over "
                     "staffing ban”, 2021",
                     "https://digital-release.thehill.com/policy/international/575355-bipartisan-senators-call-for-biden-to-confront-moscow-over-staffing-ban/amp",
@@ -1066,7 +1076,8 @@ ROLE_CARDS: dict[str, RoleCard] = {
                 Point(
                     "In Feb 2022 the Justice Department ended its “China Initiative” after "
                     "complaints of profiling; the official who ended it said grouping cases "
-                    "under one country's name had created a “harmful perception”.",
+                    "under one country's name had created a “harmful perception”, though his "
+                    "review had found no bias in the Department's decisions.",
                     "Axios, “DOJ ends China Initiative after racial profiling accusations”, "
                     "23 Feb 2022",
                     "https://www.axios.com/2022/02/23/doj-china-initiative-national-security",
