@@ -209,7 +209,7 @@ function render({ model, el: host }) {
   function ranking() {
     const list = el("ol", { class: "dc-ranking", "aria-labelledby": `${uid}-prompt` });
     const live = el("div", { class: "dc-sr-only", "aria-live": "assertive" });
-    const hint = el("div", { class: "dc-sub", text: "Use the Up and Down buttons to reorder. The list counts as your answer once you move an item or press Keep this order." });
+    const hint = el("div", { class: "dc-hint", text: "Use the Up and Down buttons to reorder. The list counts as your answer once you move an item or press Keep this order." });
     const keep = el("button", { type: "button", class: "dc-button", text: "Keep this order" });
     const order = () => (Array.isArray(value) && value.length ? value : spec.options.map((o) => o.id));
     const labelOf = (id) => (spec.options.find((o) => o.id === id) || { label: id }).label;
@@ -232,7 +232,8 @@ function render({ model, el: host }) {
         up.addEventListener("click", () => move(-1));
         down.addEventListener("click", () => move(1));
         list.append(el("li", { class: "dc-rank-item", "data-option": id },
-          el("span", { class: "dc-rank-label", text: labelOf(id) }), up, down));
+          el("span", { class: "dc-rank-row" },
+            el("span", { class: "dc-rank-label", text: labelOf(id) }), up, down)));
         if (id === focusId) {
           const target = focusDir === "up" ? (i === 0 ? down : up) : (i === ids.length - 1 ? up : down);
           setTimeout(() => target.focus(), 0);
