@@ -37,3 +37,15 @@ def test_version_flag(capsys):
         main(["--version"])
     assert exit_info.value.code == 0
     assert "diplomatic-cover" in capsys.readouterr().out
+
+
+def test_build_exercises_check_agrees_with_the_committed_copies(capsys):
+    assert main(["build-exercises", "--check"]) == 0
+
+
+def test_release_builds_a_class_copy_without_instructors_material(tmp_path, capsys):
+    out = tmp_path / "class-copy"
+    assert main(["release", "--out", str(out)]) == 0
+    assert (out / "notebooks" / "00_start_here.ipynb").is_file()
+    assert not (out / "instructors").exists()
+    assert not (out / "src" / "diplomatic_cover" / "questions" / "answer_key").exists()

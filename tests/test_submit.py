@@ -177,8 +177,9 @@ def test_a_missing_file_is_reported_plainly(tmp_path):
 def test_an_empty_store_still_builds_a_valid_submission_saying_nothing_is_answered(
     tmp_path, store, catalogue
 ):
+    no_exercises = tmp_path / "no-exercises"
     path = build_submission(
-        ANA, store=store, out_dir=tmp_path / "out", exercises_dir=None, catalogue=catalogue
+        ANA, store=store, out_dir=tmp_path / "out", exercises_dir=no_exercises, catalogue=catalogue
     )
     manifest = verify_submission(path)
     assert manifest["question_ids"] == []

@@ -45,7 +45,27 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="check a submission file against its manifest instead of building one",
     )
+    build = sub.add_parser(
+        "build-exercises",
+        help="build the student copies in exercises/ from the sources in instructors/exercises/",
+    )
+    build.add_argument(
+        "--check",
+        action="store_true",
+        help="only check that the committed student copies match a fresh build",
+    )
+
+    release = sub.add_parser(
+        "release", help="build the class copy of the kit (no instructors' material, no answers)"
+    )
+    release.add_argument("--out", type=Path, required=True, help="an empty or new folder")
     return parser
+
+
+INSTRUCTOR_ONLY = (
+    "'{command}' is a command for instructors: run it from the open kit (the full "
+    "repository), not from the class copy."
+)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -61,6 +81,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.verify:
             return cli_verify(args.verify)
         return cli_submit(out_dir=args.out_dir, exercises_dir=args.exercises)
+    try:
+        if args.command == "build-exercises":
+            from diplomatic_cover.authoring import main as build_main
+
+            return build_main(check=args.check)
+        if args.command == "release":
+            from diplomatic_cover.release import main as release_main
+
+            return release_main(out=args.out)
+    except ModuleNotFoundError as error:
+        if error.name not in ("diplomatic_cover.authoring", "diplomatic_cover.release"):
+            raise
+        print(INSTRUCTOR_ONLY.format(command=args.command), file=sys.stderr)
+        return 2
     parser.error(f"unknown command {args.command!r}")
     return 2
 

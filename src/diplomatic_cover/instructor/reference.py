@@ -1,0 +1,254 @@
+"""Reference answers for the exercises, computed from `data/` and the capacity model.
+
+Each exercise question has one function for the right answer and small variants for the
+wrong answers students are known to give (counting rows instead of people, leaving out
+counter-expulsions, averaging ratios, forgetting to round up...). The hidden checks grade
+against these; the build hashes them into the public expectations file, each wrong answer
+with its hint. They are written independently of the solutions in the source notebooks, so
+a solution that passes its check agrees with a second computation.
+
+Values are returned as a student would hand them in (Series, functions) or, for figures, as
+the summary `checks.figure_summary` records.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import cache
+from typing import Any
+
+import pandas as pd
+
+from diplomatic_cover import capacity_model as cm
+from diplomatic_cover.data import load_expulsions
+from diplomatic_cover.record import PEOPLE_ACTIONS, response_pairs
+
+RUSSIA = ("Russia", "Soviet Union")
+
+
+@cache
+def record() -> pd.DataFrame:
+    """The expulsion record, loaded once per process."""
+    return load_expulsions()
+
+
+@cache
+def pairs() -> pd.DataFrame:
+    """Every answer joined to the measure it answers (see `record.response_pairs`)."""
+    return response_pairs(record())
+
+
+def _people(actions: tuple[str, ...] = PEOPLE_ACTIONS) -> pd.DataFrame:
+    df = record()
+    return df[df["action"].isin(actions)]
+
+
+# --- ex1: pandas on the record ----------------------------------------------------------------
+
+
+def people_by_decade(
+    actions: tuple[str, ...] = PEOPLE_ACTIONS, *, rows: bool = False, short_labels: bool = False
+) -> pd.Series:
+    """People ordered out per decade (labelled 1970, 1980, ...), disclosed figures only.
+
+    `rows=True` counts measures instead of people; `short_labels=True` labels decades 197,
+    198, ... (the year divided by ten without multiplying back).
+    """
+    people = _people(actions)
+    decade = people["date"].dt.year // 10 if short_labels else people["date"].dt.year // 10 * 10
+    if rows:
+        return people.groupby(decade).size()
+    return people.groupby(decade)["people_expelled"].sum()
+
+
+def largest_months(
+    n: int = 3,
+    actions: tuple[str, ...] = PEOPLE_ACTIONS,
+    *,
+    month_of_year: bool = False,
+    rows: bool = False,
+) -> pd.Series:
+    """The `n` calendar months with the most people ordered out, largest first."""
+    people = _people(actions)
+    month = people["date"].dt.month if month_of_year else people["date"].dt.to_period("M")
+    grouped = people.groupby(month)
+    totals = grouped.size() if rows else grouped["people_expelled"].sum()
+    return totals.sort_values(ascending=False, kind="stable").head(n)
+
+
+def _counter() -> pd.DataFrame:
+    p = pairs()
+    return p[p["response_action"] == "counter_expulsion"]
+
+
+def russia_ratios(
+    *,
+    keep_undisclosed: bool = False,
+    mean_of_ratios: bool = False,
+    inverted: bool = False,
+    every_responder: bool = False,
+) -> pd.Series:
+    """For each state Russia (or the USSR) answered: people in its answers ÷ people in the
+    measures it answered, over the pairs where both figures are disclosed; 2 decimals."""
+    c = _counter()
+    if not every_responder:
+        c = c[c["responder"].isin(RUSSIA)]
+    if not keep_undisclosed:
+        c = c[c["response_people"].notna() & c["measure_people"].notna()]
+    grouped = c.groupby("measure_by")
+    if mean_of_ratios:
+        ratio = grouped["ratio"].mean()
+    elif inverted:
+        ratio = grouped["measure_people"].sum() / grouped["response_people"].sum()
+    else:
+        ratio = grouped["response_people"].sum() / grouped["measure_people"].sum()
+    return ratio.astype("Float64").round(2).sort_values(kind="stable")
+
+
+def median_days_by_decade(
+    *, keep_month_precision: bool = False, every_answer: bool = False, mean: bool = False
+) -> pd.Series:
+    """Median days from a measure to the counter-expulsion answering it, by the decade of the
+    measure, leaving out pairs whose dates are known only to the month."""
+    rows = pairs() if every_answer else _counter()
+    if not keep_month_precision:
+        rows = rows[~rows["month_precision"]]
+    decade = rows["measure_date"].dt.year // 10 * 10
+    grouped = rows.groupby(decade)["days_to_respond"]
+    return grouped.mean() if mean else grouped.median()
+
+
+# --- ex2: the plot ----------------------------------------------------------------------------
+
+
+def _answers(*, keep_month_precision: bool = False, every_answer: bool = False) -> pd.DataFrame:
+    rows = pairs() if every_answer else _counter()
+    return rows if keep_month_precision else rows[~rows["month_precision"]]
+
+
+def scatter_summary(
+    *, keep_month_precision: bool = False, every_answer: bool = False, hlines: tuple = ()
+) -> dict[str, Any]:
+    """The figure summary of the right scatter plot (or a known wrong one)."""
+    rows = _answers(keep_month_precision=keep_month_precision, every_answer=every_answer)
+    years = rows["measure_date"].dt.year
+    axes = {
+        "title": "How fast did counter-expulsions come?",
+        "xlabel": "Date of the measure answered",
+        "ylabel": "Days to respond (days)",
+        "kinds": ["scatter"],
+        "n_points": len(rows),
+        "n_bars": 0,
+        "years": [int(years.min()), int(years.max())],
+        "horizontal_lines": sorted(hlines),
+    }
+    return {"__type__": "Figure", "axes": [axes]}
+
+
+def median_line(*, mean: bool = False, keep_month_precision: bool = False) -> dict[str, Any]:
+    """The right figure with its median line (or a mean line, a known mistake)."""
+    days = _answers(keep_month_precision=keep_month_precision)["days_to_respond"]
+    level = float(days.mean() if mean else days.median())
+    return scatter_summary(hlines=(level,))
+
+
+# --- ex3: the capacity model ------------------------------------------------------------------
+
+#: Inputs the check calls a student's coverage function with: baseline, more officers, the
+#: sliders' suggestions, a capped case, integer rounding of free agents, part teams.
+COVERAGE_INPUTS = [
+    [100, 1000, 20, 60],
+    [150, 1000, 20, 60],
+    [100, 1000, 8, 40],
+    [100, 2500, 4, 20],
+    [50, 1000, 20, 90],
+    [300, 250, 30, 20],
+    [120, 1000, 15, 33],
+]
+
+#: Inputs for the "what would it take" function: officers, agents per target, other work, share.
+NEEDED_INPUTS = [
+    [100, 20, 60, 1.0],
+    [150, 20, 60, 1.0],
+    [100, 20, 60, 0.5],
+    [120, 15, 33, 1.0],
+    [100, 8, 40, 0.75],
+    [45, 7, 90, 0.3],
+]
+
+
+def coverage_share(
+    officers: int, agents: int, agents_per_target: int, other_work_pct: int
+) -> float:
+    """The share of officers watched full-time: `capacity_model.coverage`, as a function."""
+    assumptions = cm.Assumptions(officers, agents, agents_per_target, other_work_pct)
+    return cm.coverage(assumptions).share_covered
+
+
+def coverage_uncapped(officers: int, agents: int, per_target: int, other: int) -> float:
+    """Mistake: more teams than officers gives a share above 1."""
+    return (agents * (100 - other) // 100 // per_target) / officers
+
+
+def coverage_part_teams(officers: int, agents: int, per_target: int, other: int) -> float:
+    """Mistake: fractions of a team watch fractions of an officer."""
+    return min(agents * (100 - other) / 100 / per_target, officers) / officers
+
+
+def coverage_other_work_kept(officers: int, agents: int, per_target: int, other: int) -> float:
+    """Mistake: the agents on other work are the ones left for surveillance."""
+    return min(agents * other // 100 // per_target, officers) / officers
+
+
+def coverage_float_share(officers: int, agents: int, per_target: int, other: int) -> float:
+    """Mistake: 1 − other/100 in floating point (1,000 × (1 − 0.9) is 99.99…, so 99 agents)."""
+    free = math.floor(agents * (1 - other / 100))
+    return min(free // per_target, officers) / officers
+
+
+def coverage_percent(officers: int, agents: int, per_target: int, other: int) -> float:
+    """Mistake: a percentage instead of a share."""
+    return 100 * coverage_share(officers, agents, per_target, other)
+
+
+def agents_needed(officers: int, agents_per_target: int, other_work_pct: int, share: float) -> int:
+    """All agents needed to watch `share` of the officers: `capacity_model.agents_needed`."""
+    assumptions = cm.Assumptions(
+        officers=officers, agents_per_target=agents_per_target, other_work_pct=other_work_pct
+    )
+    return cm.agents_needed(assumptions, share)
+
+
+def needed_free_only(officers: int, per_target: int, other: int, share: float) -> int:
+    """Mistake: the free agents needed, not all agents (other work forgotten)."""
+    return math.ceil(round(officers * share, 9)) * per_target
+
+
+def needed_rounded_down(officers: int, per_target: int, other: int, share: float) -> int:
+    """Mistake: rounding the total down (integer division)."""
+    return math.ceil(round(officers * share, 9)) * per_target * 100 // (100 - other)
+
+
+def needed_part_teams(officers: int, per_target: int, other: int, share: float) -> int:
+    """Mistake: part of a team for part of an officer."""
+    return math.ceil(officers * share * per_target * 100 / (100 - other))
+
+
+def needed_float_share(officers: int, per_target: int, other: int, share: float) -> int:
+    """Mistake: dividing by 1 − other/100 in floating point (1 − 0.9 is not exactly 0.1)."""
+    return math.ceil(math.ceil(round(officers * share, 9)) * per_target / (1 - other / 100))
+
+
+def swings(*, signed: bool = False, percent: bool = False) -> dict[str, float]:
+    """Coverage at the high end minus at the low end of each input's range (baseline
+    elsewhere), as a size (absolute value), rounded to 2 decimals."""
+    out = {}
+    for name, (low, high) in cm.RANGES.items():
+        at = {
+            end: cm.coverage(cm.Assumptions(**{**vars(cm.BASELINE), name: end})).share_covered
+            for end in (low, high)
+        }
+        change = at[high] - at[low]
+        change = change if signed else abs(change)
+        out[name] = round(100 * change if percent else change, 2)
+    return out

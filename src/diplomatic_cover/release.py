@@ -1,0 +1,276 @@
+"""The class copy: what an instructor hands to students, with nothing secret in it.
+
+`release(out=DIR)` copies the open kit's notebooks, exercises (the built student copies),
+data, package, README, licences, pyproject, Makefile and environment.yml into DIR, and
+leaves out:
+
+- `instructors/` (guides, exercise sources with solutions, rubrics, grading settings);
+- the answer key (`src/diplomatic_cover/questions/answer_key/`);
+- the hidden checks and reference answers (`src/diplomatic_cover/instructor/`) and the
+  instructors' build tools (`authoring.py`, this module);
+- caches, build residue and tests.
+
+Notebooks are written through the same cleaner as the student copies (outputs, attachments,
+cell metadata and cells tagged `hidden-check` or `solution` removed). Before it finishes, the
+release scans every file it wrote for secrets (`find_secrets`): solution lines of the
+exercise sources, hidden-check code, the answer key's model answers and feedback, marker
+text. It refuses to produce a copy that holds any, or whose exercises are out of date with
+their sources.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import sys
+import tomllib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from diplomatic_cover import paths
+from diplomatic_cover.authoring import (
+    DROPPED_TAGS,
+    build_exercises,
+    canonical_text,
+    secret_lines,
+    solution_blocks,
+    student_notebook,
+)
+
+#: What the class copy holds, relative to the kit root.
+INCLUDED = (
+    "notebooks",
+    "exercises",
+    "data",
+    "src",
+    "README.md",
+    "LICENSE",
+    "LICENSE-CONTENT.md",
+    "pyproject.toml",
+    "Makefile",
+    "environment.yml",
+    ".gitignore",
+)
+
+#: Paths left out, relative to the kit root (a folder leaves out everything under it).
+EXCLUDED = (
+    "instructors",
+    "src/diplomatic_cover/questions/answer_key",
+    "src/diplomatic_cover/instructor",
+    "src/diplomatic_cover/authoring.py",
+    "src/diplomatic_cover/release.py",
+)
+
+_JUNK_PARTS = {"__pycache__", ".ipynb_checkpoints", ".pytest_cache", ".ruff_cache"}
+_JUNK_SUFFIXES = (".pyc", ".pyo", ".egg-info")
+_MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "hidden_checks", "diplomatic_cover.instructor")
+_MIN_SECRET = 40  # characters: shorter answer-key text may legitimately recur elsewhere
+_NOT_CODE = ("#", "from ", "import ", '"', "'", 'f"', "f'", "(", ")")
+
+CLASS_COPY_NOTE = """\
+# Class copy
+
+This is the class copy of the Diplomatic Cover kit, built with `diplomatic-cover release`.
+It holds the guided notebooks, the exercises (without solutions), the data and the package.
+It leaves out the instructors' material: guides, exercise sources, rubrics, the answer key
+and the hidden checks, so links to `instructors/` in the README do not work here.
+Open it with `make lab`, as the README says.
+"""
+
+
+class ReleaseError(Exception):
+    """The class copy could not be built safely; the message says why."""
+
+
+def _relative(path: Path, root: Path) -> str:
+    return path.relative_to(root).as_posix()
+
+
+def _excluded(relative: str) -> bool:
+    parts = relative.split("/")
+    if _JUNK_PARTS & set(parts) or any(p.endswith(_JUNK_SUFFIXES) for p in parts):
+        return True
+    return any(relative == e or relative.startswith(e + "/") for e in EXCLUDED)
+
+
+def _files(root: Path) -> Iterator[Path]:
+    for name in INCLUDED:
+        top = root / name
+        if top.is_file():
+            yield top
+        elif top.is_dir():
+            for path in sorted(top.rglob("*")):
+                if path.is_file() and not _excluded(_relative(path, root)):
+                    yield path
+
+
+def clean_notebook(text: str, name: str = "notebook") -> str:
+    """A notebook as the class copy holds it: the student-copy cleaner applied."""
+    return canonical_text(student_notebook(json.loads(text), name))
+
+
+def release(*, out: Path, root: Path | None = None) -> Path:
+    """Build the class copy in `out` (which must not exist, or be empty); return `out`."""
+    root = Path(root) if root is not None else paths.kit_root()
+    if root is None:
+        raise ReleaseError("Run the release from the open kit (the folder with instructors/).")
+    out = Path(out)
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise ReleaseError(f"{out} exists and is not empty; choose a new folder.")
+    inside = out.resolve().is_relative_to(root.resolve())
+    if inside and _relative(out.resolve(), root.resolve()).split("/")[0] in INCLUDED:
+        raise ReleaseError(f"{out} is inside a folder that the class copy itself copies.")
+    stale = build_exercises(
+        source_dir=root / "instructors" / "exercises", out_dir=root / "exercises", check_only=True
+    )
+    if stale:
+        shown = ", ".join(str(p) for p in stale)
+        raise ReleaseError(
+            f"The exercises are out of date with their sources ({shown}): run "
+            "`diplomatic-cover build-exercises` first."
+        )
+    out.mkdir(parents=True, exist_ok=True)
+    for source in _files(root):
+        relative = _relative(source, root)
+        target = out / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if source.suffix == ".ipynb":
+            target.write_text(
+                clean_notebook(source.read_text(encoding="utf-8"), relative), encoding="utf-8"
+            )
+        else:
+            shutil.copy2(source, target)
+    (out / "CLASS_COPY.md").write_text(CLASS_COPY_NOTE, encoding="utf-8")
+    found = find_secrets(out, root)
+    if found:
+        shutil.rmtree(out, ignore_errors=True)
+        raise ReleaseError("The class copy would hold secrets:\n" + "\n".join(found[:20]))
+    return out
+
+
+# ---------------------------------------------------------------------------------------
+# Finding secrets
+
+
+def _normal(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _public_lines(root: Path) -> set[str]:
+    """Lines of the guided notebooks' cells and of the shipped package code.
+
+    A solution line that the kit already shows students elsewhere (`with kit_style():`) is
+    not a secret; whole solution blocks are always secret (`solution_blocks`).
+    """
+    lines: set[str] = set()
+    for path in sorted((root / "notebooks").glob("*.ipynb")):
+        for _where, text in _documents(path):
+            lines.update(line.strip() for line in text.splitlines())
+    package = root / "src" / "diplomatic_cover"
+    for path in sorted(package.rglob("*.py")):
+        if not _excluded(_relative(path, root)):
+            lines.update(line.strip() for line in path.read_text(encoding="utf-8").splitlines())
+    return lines
+
+
+def secrets(root: Path) -> set[str]:
+    """Text that must never reach students, gathered from the open kit at `root`.
+
+    Whole solution blocks and hidden-check cells of the exercise sources, and their lines
+    that the kit shows nowhere else; the hidden checks' and reference answers' code lines;
+    the answer key's model answers, feedback and hints (each paragraph of at least
+    `_MIN_SECRET` characters).
+    """
+    found: set[str] = set()
+    public = _public_lines(root)
+    for path in sorted((root / "instructors" / "exercises").glob("*.ipynb")):
+        source = json.loads(path.read_text(encoding="utf-8"))
+        found |= secret_lines(source) - public
+        found |= {block for block in solution_blocks(source) if len(block) >= _MIN_SECRET}
+    instructor = root / "src" / "diplomatic_cover" / "instructor"
+    for path in sorted(instructor.rglob("*.py")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            stripped = line.strip()
+            # Code only: hint strings are public (the expectations file shows them).
+            if len(stripped) >= _MIN_SECRET and not stripped.startswith(_NOT_CODE):
+                found.add(stripped)
+    key_dir = root / "src" / "diplomatic_cover" / "questions" / "answer_key"
+    for path in sorted(key_dir.glob("*.toml")):
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        for entry in data.get("answers", {}).values():
+            texts = [entry.get("model_answer", ""), entry.get("feedback", "")]
+            for text in [*texts, *entry.get("hints", [])]:
+                for paragraph in re.split(r"\n\s*\n", str(text)):
+                    if len(paragraph.strip()) >= _MIN_SECRET:
+                        found.add(_normal(paragraph))
+    return {s for s in found if s}
+
+
+def _documents(path: Path) -> Iterator[tuple[str, str]]:
+    """(where, text) for each readable piece of a file; a notebook cell by cell."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (UnicodeDecodeError, OSError):
+        return
+    if path.suffix != ".ipynb":
+        yield "", text
+        return
+    notebook = json.loads(text)
+    yield "metadata", json.dumps(notebook.get("metadata", {}))
+    for index, cell in enumerate(notebook.get("cells", [])):
+        where = f"cell {index}"
+        source = cell.get("source", "")
+        yield where, "".join(source) if isinstance(source, list) else source
+        extras: dict[str, Any] = {
+            key: cell[key] for key in ("outputs", "attachments", "metadata") if cell.get(key)
+        }
+        if extras:
+            yield where + " (outputs, attachments or metadata)", json.dumps(extras)
+
+
+def find_secrets(folder: Path, root: Path) -> list[str]:
+    """Everything in `folder` that should not be in a class copy, as readable lines.
+
+    Looks for left-out paths, notebooks with outputs, attachments, cell metadata or tagged
+    cells, solution markers, and any text from `secrets(root)`.
+    """
+    problems: list[str] = []
+    wanted = secrets(root)
+    normal_wanted = {_normal(s) for s in wanted}
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        relative = _relative(path, folder)
+        if _excluded(relative):
+            problems.append(f"{relative}: a path the class copy leaves out")
+            continue
+        for where, text in _documents(path):
+            label = f"{relative} {where}".strip()
+            if where.endswith("(outputs, attachments or metadata)"):
+                problems.append(f"{label}: not stripped")
+                continue
+            if path.suffix in (".ipynb", ".md") and any(m in text for m in _MARKERS):
+                problems.append(f"{label}: solution or hidden-check marker")
+            if path.suffix == ".ipynb" and any(f'"{t}"' in text for t in DROPPED_TAGS):
+                problems.append(f"{label}: a tag of a dropped cell")
+            lines = {line.strip() for line in text.splitlines()}
+            flat = _normal(text)
+            hits = (lines & wanted) | {
+                s for s in normal_wanted if len(s) >= _MIN_SECRET and s in flat
+            }
+            for hit in sorted(hits)[:3]:
+                problems.append(f"{label}: secret text {hit[:70]!r}")
+    return problems
+
+
+def main(*, out: Path, stdout: IO[str] | None = None, stderr: IO[str] | None = None) -> int:
+    """`diplomatic-cover release --out DIR`: 0 when the class copy was built, else 1."""
+    stdout, stderr = stdout or sys.stdout, stderr or sys.stderr
+    try:
+        folder = release(out=out)
+    except (ReleaseError, OSError, ValueError) as error:
+        print(f"release: {error}", file=stderr)
+        return 1
+    count = sum(1 for p in folder.rglob("*") if p.is_file())
+    print(f"Wrote the class copy to {folder} ({count} files). Hand out that folder.", file=stdout)
+    return 0
