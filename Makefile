@@ -37,7 +37,7 @@ lab: $(VENV)/.installed
 	    --ServerApp.root_dir="$(CURDIR)" $(LAB_FLAGS) notebooks/00_start_here.ipynb
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check src tests benchmarks notebooks exercises
+	$(BIN)/ruff check src tests benchmarks notebooks exercises instructors
 	$(BIN)/ruff format --check src tests benchmarks
 
 pytest: $(VENV)/.installed-test
