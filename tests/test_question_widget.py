@@ -99,3 +99,32 @@ def test_a_reopened_notebook_shows_a_hint_instead_of_a_broken_widget(store):
 
 def test_ask_looks_questions_up_by_id(store):
     assert ask("00.tour-ranking", student=STUDENT, store=store).spec["type"] == "ranking"
+
+
+def test_in_the_class_copy_a_saved_answer_offers_no_model_answer(tmp_path):
+    """The class copy ships no answer key, so the Compare control never appears there."""
+    import subprocess
+    import sys
+
+    from diplomatic_cover.release import release
+
+    copy = release(out=tmp_path / "class-copy")
+    code = (
+        "import diplomatic_cover, pathlib, sys\n"
+        "assert pathlib.Path(diplomatic_cover.__file__).is_relative_to(pathlib.Path(sys.argv[1]))\n"
+        "from diplomatic_cover.question_widget import ask\n"
+        "w = ask('00.tour-text')\n"
+        "w.value = 'An attempt of my own.'\n"
+        "w._on_msg(w, {'event': 'reveal'}, [])\n"
+        "print(w.state, w.can_compare, w.reveal)\n"
+    )
+    env = {"PYTHONPATH": str(copy / "src"), "DIPLOMATIC_COVER_RESPONSES": str(tmp_path / "r")}
+    run = subprocess.run(
+        [sys.executable, "-c", code, str(copy)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split() == ["saved", "False", "{}"]
