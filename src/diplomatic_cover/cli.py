@@ -59,6 +59,11 @@ def build_parser() -> argparse.ArgumentParser:
         "release", help="build the class copy of the kit (no instructors' material, no answers)"
     )
     release.add_argument("--out", type=Path, required=True, help="an empty or new folder")
+
+    from diplomatic_cover.grading.command import HELP as GRADE_HELP
+    from diplomatic_cover.grading.command import add_arguments as add_grade_arguments
+
+    add_grade_arguments(sub.add_parser("grade", help=GRADE_HELP))
     return parser
 
 
@@ -81,6 +86,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.verify:
             return cli_verify(args.verify)
         return cli_submit(out_dir=args.out_dir, exercises_dir=args.exercises)
+    if args.command == "grade":
+        from diplomatic_cover.grading.command import run_from_args
+
+        return run_from_args(args)
     try:
         if args.command == "build-exercises":
             from diplomatic_cover.authoring import main as build_main

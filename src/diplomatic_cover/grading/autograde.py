@@ -1,0 +1,188 @@
+"""Grading without running anything: widget answers against the key, checks by hidden checks.
+
+Both read only what the student's kit recorded in the store documents of the submission.
+That is fast (the whole class in seconds) and trusts the student's kit: right for practice
+and formative work. `--execute` (see `execute.py`) re-runs the code for grades that matter.
+
+Values are looked up by id, never by position: a student who deleted, moved or duplicated
+cells is graded on whatever their store holds for each id.
+"""
+
+from __future__ import annotations
+
+import importlib
+import math
+from collections.abc import Mapping
+from types import ModuleType
+from typing import Any, Protocol
+
+from diplomatic_cover.catalogue import KeyEntry, Question, format_answer, is_answered
+from diplomatic_cover.grading.config import Item
+from diplomatic_cover.grading.results import (
+    ERROR,
+    GRADED,
+    INVALID,
+    NOT_ANSWERED,
+    ItemResult,
+)
+
+HIDDEN_CHECKS_MODULE = "diplomatic_cover.instructor.hidden_checks"
+Documents = Mapping[str, Mapping[str, Any]]
+
+
+class GradingError(Exception):
+    """Grading cannot start (no hidden checks, a bad configuration); the message says why."""
+
+
+class HiddenChecks(Protocol):
+    """What the grader needs from the hidden checks module (see the exercises contract)."""
+
+    def grade_check(self, check_id: str, recorded_value: object | None) -> Any: ...
+
+    def exercise_of(self, check_id: str) -> str: ...
+
+
+def load_hidden_checks(name: str = HIDDEN_CHECKS_MODULE) -> ModuleType:
+    """Import the instructors' hidden checks, or say plainly why they are not there."""
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as error:
+        if error.name and name.startswith(error.name):
+            raise GradingError(
+                f"The hidden checks ({name}) are not installed here. They are left out of the "
+                "class copy: grade from the instructors' open kit."
+            ) from error
+        raise
+
+
+# ---------------------------------------------------------------------------------------
+# Looking values up
+
+
+def find_answer(documents: Documents, question: Question) -> Mapping[str, Any] | None:
+    """The saved entry for a question: its own notebook's document first, then any other."""
+    own = (documents.get(question.notebook) or {}).get("answers") or {}
+    if question.id in own:
+        return own[question.id]
+    found = [
+        (doc.get("answers") or {}).get(question.id)
+        for name, doc in sorted(documents.items())
+        if name != question.notebook
+    ]
+    found = [entry for entry in found if isinstance(entry, Mapping)]
+    return max(found, key=lambda e: str(e.get("saved_at", ""))) if found else None
+
+
+def find_check(documents: Documents, check_id: str, exercise: str) -> Mapping[str, Any] | None:
+    """The recorded entry of a check: the exercise's own document first, then the latest."""
+    own = (documents.get(exercise) or {}).get("checks") or {}
+    if isinstance(own.get(check_id), Mapping):
+        return own[check_id]
+    found = [(doc.get("checks") or {}).get(check_id) for _name, doc in sorted(documents.items())]
+    found = [entry for entry in found if isinstance(entry, Mapping)]
+    return max(found, key=lambda e: str(e.get("saved_at", ""))) if found else None
+
+
+# ---------------------------------------------------------------------------------------
+# Widget answers
+
+
+def widget_fraction(question: Question, value: Any, correct: Any, tolerance: float) -> float:
+    """The share of the points a widget answer earns (0 to 1).
+
+    single and number: all or nothing (a number within `tolerance`). multiple: right picks
+    minus wrong picks, over the number of right options. ranking: options in the right
+    place. classify: statements under the right label. Raises on a value of the wrong shape.
+    """
+    kind = question.type
+    if kind == "single":
+        return 1.0 if value == correct else 0.0
+    if kind == "number":
+        number = value.get("number") if isinstance(value, dict) else value
+        if isinstance(number, bool) or not isinstance(number, int | float):
+            raise TypeError("no number")
+        if not math.isfinite(number):
+            return 0.0
+        return 1.0 if abs(float(number) - float(correct)) <= float(tolerance) + 1e-9 else 0.0
+    if kind == "multiple":
+        chosen, right = set(value), set(correct)
+        if chosen == right:
+            return 1.0
+        return max(0.0, (len(chosen & right) - len(chosen - right)) / max(len(right), 1))
+    if kind == "ranking":
+        if list(value) == list(correct):
+            return 1.0
+        return sum(1 for a, b in zip(value, correct, strict=False) if a == b) / max(len(correct), 1)
+    if kind == "classify":
+        if not isinstance(value, dict):
+            raise TypeError("expected statements mapped to labels")
+        right = sum(1 for statement, label in correct.items() if value.get(statement) == label)
+        return right / max(len(correct), 1)
+    return 1.0 if value == correct else 0.0
+
+
+def grade_widget(
+    item: Item, question: Question, entry: Mapping[str, Any] | None, key: KeyEntry
+) -> ItemResult:
+    """Grade one widget answer against the answer key (never raises)."""
+    result = ItemResult(item.assignment, item.id, item.kind, item.points, points=0.0)
+    value = entry.get("value") if entry else None
+    try:
+        answered = entry is not None and is_answered(question, value)
+    except (AttributeError, TypeError, ValueError):
+        answered = value not in (None, "", [], {})
+    if not answered:
+        result.status = NOT_ANSWERED
+        result.hint = key.hints[0] if key.hints else ""
+        return result
+    try:
+        result.answer = format_answer(question, value)
+    except (AttributeError, TypeError, ValueError, KeyError, IndexError):
+        result.answer = str(value)
+    if entry is not None and entry.get("valid", True) is False:
+        result.status = INVALID
+        result.hint = "Your answer was saved as typed but is not valid, so it earns no points."
+        return result
+    try:
+        fraction = widget_fraction(question, value, key.correct, key.tolerance)
+    except (AttributeError, TypeError, ValueError, KeyError):
+        result.status = INVALID
+        result.hint = "Your saved answer does not fit this question, so it earns no points."
+        return result
+    result.status = GRADED
+    result.points = round(item.points * fraction, 4)
+    result.passed = fraction >= 1.0
+    result.feedback = key.feedback
+    if fraction < 1.0 and key.hints:
+        result.hint = key.hints[0]
+    return result
+
+
+# ---------------------------------------------------------------------------------------
+# Checks
+
+
+def grade_check(item: Item, entry: Mapping[str, Any] | None, hidden: HiddenChecks) -> ItemResult:
+    """Grade a recorded check value with the hidden checks, scaled to the item's points."""
+    result = ItemResult(item.assignment, item.id, item.kind, item.points, points=0.0)
+    value = entry.get("value") if isinstance(entry, Mapping) else None
+    try:
+        outcome = hidden.grade_check(item.id, value)
+        got, out_of = float(outcome.points), float(outcome.max_points)
+        passed = outcome.passed
+    except Exception as error:  # the hidden checks promise never to raise; be safe anyway
+        result.status = ERROR
+        result.detail = f"{type(error).__name__}: {error}"
+        result.hint = "This answer could not be graded automatically; your instructor will look."
+        return result
+    result.passed = passed
+    result.hint = str(getattr(outcome, "hint", "") or "")
+    result.detail = str(getattr(outcome, "detail", "") or "")
+    if value is None or passed is None:
+        result.status = NOT_ANSWERED
+        result.hint = ""  # "not answered" is said once, by the status
+        return result
+    fraction = got / out_of if out_of > 0 else (1.0 if passed else 0.0)
+    result.status = GRADED
+    result.points = round(item.points * min(max(fraction, 0.0), 1.0), 4)
+    return result

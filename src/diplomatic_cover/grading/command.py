@@ -1,0 +1,87 @@
+"""The `grade` command's flags, defined once for `cli.py` and `python -m diplomatic_cover.grading`.
+
+`cli.py` adds a `grade` sub-command with `add_arguments(sub.add_parser("grade", ...))` and
+runs it with `run_from_args(args)`; this module imports nothing heavy.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+HELP = "grade a folder of submissions (or an LMS bulk download) into gradebook files"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the `grade` flags to `parser`."""
+    parser.add_argument(
+        "submissions",
+        type=Path,
+        metavar="SUBMISSIONS",
+        help="folder of submission-<id>.zip files, a Canvas or Moodle bulk download (folder "
+        "or zip), or a single submission file (merged into the earlier grades in --out)",
+    )
+    parser.add_argument(
+        "--out", type=Path, required=True, metavar="DIR", help="folder for grades and feedback"
+    )
+    parser.add_argument(
+        "--roster",
+        type=Path,
+        metavar="FILE",
+        help="CSV with kit_id, lms_id, name, section, sis_user_id, sis_login_id",
+    )
+    parser.add_argument(
+        "--config",
+        type=Path,
+        metavar="FILE",
+        help="grading configuration (default: instructors/grading.toml)",
+    )
+    parser.add_argument(
+        "--execute",
+        action="store_true",
+        help="re-run each exercise notebook in its own kernel and grade what it produces "
+        "(for grades that matter; NOT a security sandbox)",
+    )
+    parser.add_argument(
+        "--only",
+        action="append",
+        metavar="ID",
+        help="grade only this student (kit id or LMS id; repeatable); merged into the "
+        "earlier grades in --out",
+    )
+    parser.add_argument(
+        "--jobs", type=int, default=2, metavar="N", help="notebooks re-run at once (default 2)"
+    )
+    parser.add_argument(
+        "--cell-timeout",
+        type=float,
+        default=30.0,
+        metavar="SECONDS",
+        help="time limit per cell under --execute (default 30)",
+    )
+    parser.add_argument(
+        "--memory-mb",
+        type=int,
+        default=2048,
+        metavar="MB",
+        help="memory limit per kernel under --execute (default 2048)",
+    )
+    parser.add_argument("--course", default="", help="course name shown on feedback pages")
+
+
+def run_from_args(args: argparse.Namespace) -> int:
+    """Run `grade` with parsed flags; the exit code."""
+    from diplomatic_cover.grading.run import cli_grade
+
+    return cli_grade(
+        submissions=args.submissions,
+        out=args.out,
+        roster=args.roster,
+        config=args.config,
+        execute=args.execute,
+        only=args.only,
+        jobs=args.jobs,
+        cell_timeout=args.cell_timeout,
+        memory_mb=args.memory_mb,
+        course=args.course,
+    )

@@ -1,0 +1,658 @@
+"""`grade()`: one pass over a folder of submissions, to gradebook files and feedback pages.
+
+The steps, each in its own module: find and verify submissions (`ingest`), match them to
+students (roster, LMS file names), grade every item (`autograde`, or `execute` for
+`--execute`), merge the manual scores of written answers (`manual_store`), and write the
+outputs (`exports`, `feedback`, `classreport`). A problem with one student's file is
+recorded and the rest of the class is graded; only a problem with the grader's own set-up
+(no configuration, no hidden checks) stops the run, before anything is written.
+
+Grading the same folder again gives the same grades. Manual scores live in a store of their
+own that grading only reads. With `only=[...]`, or when SUBMISSIONS is a single submission
+file, the students graded now are merged into the earlier results in the output folder, so
+a late submission can be graded alone without touching anyone else's grade.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any
+
+from diplomatic_cover.catalogue import (
+    Catalogue,
+    KeyEntry,
+    format_answer,
+    is_answered,
+    load_answer_key,
+    load_catalogue,
+)
+from diplomatic_cover.grading import classreport, exports, feedback
+from diplomatic_cover.grading.autograde import (
+    GradingError,
+    HiddenChecks,
+    find_answer,
+    find_check,
+    grade_check,
+    grade_widget,
+    load_hidden_checks,
+)
+from diplomatic_cover.grading.config import (
+    AUTO,
+    CHECK,
+    MANUAL,
+    ConfigError,
+    GradingConfig,
+    Item,
+    load_config,
+)
+from diplomatic_cover.grading.ingest import (
+    GRADED,
+    NOT_GRADED,
+    REJECTED,
+    Limits,
+    Problem,
+    Student,
+    assign_students,
+    collect,
+    read_roster,
+)
+from diplomatic_cover.grading.manual_store import (
+    ManualScores,
+    answer_digest,
+    read_outcome,
+    write_queue,
+)
+from diplomatic_cover.grading.progress import ProgressBar
+from diplomatic_cover.grading.results import (
+    ERROR,
+    MISSING,
+    NOT_ANSWERED,
+    NOT_REACHED,
+    NOT_RUN,
+    PENDING,
+    TIMED_OUT,
+    ItemResult,
+    StudentResult,
+    encode_results,
+    read_results,
+)
+from diplomatic_cover.store import StoreError, atomic_write_bytes, file_lock
+
+RESULTS = "results.json"
+
+
+@dataclass
+class GradeSummary:
+    """What a grading run did, for the closing message and for tests."""
+
+    out: Path
+    graded: int = 0
+    flagged: int = 0
+    rejected: int = 0
+    missing: int = 0
+    pending: int = 0
+    merged: bool = False
+    execute: bool = False
+    seconds: float = 0.0
+    problems: list[Problem] = field(default_factory=list)
+    students: dict[str, StudentResult] = field(default_factory=dict)
+    rerun_seconds: dict[str, float] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        mode = "re-run (--execute)" if self.execute else "recorded values (no code run)"
+        lines = [
+            f"Graded {self.graded} submission(s) from {mode} in {self.seconds:.1f} s"
+            + (" and merged them into the earlier grades" if self.merged else "")
+            + ".",
+            f"Flagged: {self.flagged} (see the flags column of grades.csv).",
+            f"Rejected: {self.rejected} file(s); problems.csv says why "
+            f"({len(self.problems)} problem(s) listed in all).",
+        ]
+        if self.missing:
+            lines.append(f"No submission: {self.missing} student(s) on the roster.")
+        if self.pending:
+            lines.append(
+                f"Written answers awaiting manual grading: {self.pending} "
+                "(open instructors/manual_grading.ipynb, then grade again to merge)."
+            )
+        lines.append(f"Outputs in {self.out}.")
+        return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------------------
+# Grading one student
+
+
+def _exercise_of(hidden: HiddenChecks | None, check_id: str) -> str:
+    try:
+        return str(hidden.exercise_of(check_id)) if hidden is not None else ""
+    except Exception:
+        return ""
+
+
+def _answer_text(question: Any, entry: Mapping[str, Any] | None) -> str:
+    value = entry.get("value") if entry else None
+    try:
+        if value is None or not is_answered(question, value):
+            return ""
+        return format_answer(question, value)
+    except (AttributeError, TypeError, ValueError, KeyError, IndexError):
+        return str(value)
+
+
+class _Grader:
+    """Grades students against one configuration; holds what every student shares."""
+
+    def __init__(
+        self,
+        config: GradingConfig,
+        catalogue: Catalogue,
+        key: Mapping[str, KeyEntry],
+        hidden: HiddenChecks | None,
+    ) -> None:
+        self.config = config
+        self.catalogue = catalogue
+        self.key = key
+        self.hidden = hidden
+        self.exercise = {
+            item.id: _exercise_of(hidden, item.id) for item in config.items() if item.kind == CHECK
+        }
+        self.opinion_questions = [q for q in catalogue.values() if q.opinion]
+
+    def exercises_to_run(self) -> list[str]:
+        """Exercise notebooks that hold graded checks, in configuration order."""
+        return list(dict.fromkeys(name for name in self.exercise.values() if name))
+
+    def student(self, student: Student, reruns: Mapping[str, Any] | None) -> StudentResult:
+        submission = student.submission
+        assert submission is not None  # callers pass only students with a submission
+        documents = submission.documents
+        result = StudentResult(
+            key=student.key,
+            name=student.name,
+            lms_id=student.lms_id,
+            section=student.section,
+            sis_user_id=student.sis_user_id,
+            sis_login_id=student.sis_login_id,
+            late=student.late,
+            source=submission.origin.source,
+            created=submission.created,
+            mode="execute" if reruns is not None else "recorded",
+        )
+        for item in self.config.items():
+            if item.kind == CHECK:
+                recorded = find_check(documents, item.id, self.exercise.get(item.id, ""))
+                if reruns is None:
+                    result.items.append(grade_check(item, recorded, self.hidden))  # type: ignore[arg-type]
+                else:
+                    result.items.append(self._rerun_check(item, recorded, reruns))
+            else:
+                question = self.catalogue[item.id]
+                entry = find_answer(documents, question)
+                if item.kind == AUTO:
+                    result.items.append(grade_widget(item, question, entry, self.key[item.id]))
+                else:
+                    text = _answer_text(question, entry)
+                    result.items.append(
+                        ItemResult(
+                            item.assignment,
+                            item.id,
+                            MANUAL,
+                            item.points,
+                            points=None if text else 0.0,
+                            status=PENDING if text else NOT_ANSWERED,
+                            answer=text,
+                        )
+                    )
+        for question in self.opinion_questions:
+            entry = find_answer(documents, question)
+            value = entry.get("value") if entry else None
+            try:
+                if value is not None and is_answered(question, value):
+                    result.opinions[question.id] = value
+            except (AttributeError, TypeError, ValueError):
+                continue
+        return result
+
+    def _rerun_check(
+        self, item: Item, recorded: Mapping[str, Any] | None, reruns: Mapping[str, Any]
+    ) -> ItemResult:
+        from diplomatic_cover.grading.execute import INTERRUPTED, KILLED, describe, same_value
+        from diplomatic_cover.grading.execute import NOT_RUN as NOT_RUN_CELL
+
+        exercise = self.exercise.get(item.id, "")
+        rerun = reruns.get(exercise)
+        if rerun is None or rerun.problem:
+            result = ItemResult(
+                item.assignment, item.id, CHECK, item.points, points=0.0, status=NOT_RUN
+            )
+            result.detail = rerun.problem if rerun is not None else "notebook missing"
+            return result
+        entry = rerun.checks.get(item.id)
+        result = grade_check(item, entry, self.hidden)  # type: ignore[arg-type]
+        if entry is None:
+            result.points = 0.0
+            index = rerun.cell_of(item.id)
+            upto = rerun.cells[: index + 1] if index is not None else rerun.cells
+            stopped = [
+                c for c in upto
+                if c.status in (KILLED, INTERRUPTED) or c.error.startswith("MemoryError")
+            ]  # fmt: skip
+            if (
+                index is not None
+                and index < len(rerun.cells)
+                and rerun.cells[index].status == NOT_RUN_CELL
+            ):
+                result.status = NOT_REACHED
+                result.detail = f"code cell {(rerun.stopped_at or 0) + 1} was killed"
+            elif stopped:
+                result.status = TIMED_OUT
+                result.detail = f"code cell {stopped[-1].index + 1}: {stopped[-1].error}"
+        old = recorded.get("value") if isinstance(recorded, Mapping) else None
+        new = entry.get("value") if isinstance(entry, Mapping) else None
+        if old is not None and (new is None or not same_value(old, new)):
+            # Flag only a change that changes the grade: a value that differs in the last
+            # decimal, or is written differently but scores the same, is not news.
+            before = grade_check(item, recorded, self.hidden)  # type: ignore[arg-type]
+            if new is None or abs((before.points or 0.0) - (result.points or 0.0)) > 1e-9:
+                result.flag = (
+                    f"recorded {describe(old)} ({before.points or 0:g} points), re-run gave "
+                    f"{describe(new) if new is not None else 'nothing'} "
+                    f"({result.points or 0:g} points)"
+                )
+        return result
+
+
+# ---------------------------------------------------------------------------------------
+# Manual scores and flags
+
+
+def _apply_manual(
+    students: dict[str, StudentResult], config: GradingConfig, scores: ManualScores
+) -> None:
+    items = {item.id: item for item in config.items() if item.kind == MANUAL}
+    for student in students.values():
+        for result in student.items:
+            item = items.get(result.id)
+            if item is None or not result.answer:
+                continue
+            outcome = read_outcome(
+                scores,
+                student.key,
+                item.id,
+                config.criteria(item),
+                item.points,
+                answer_digest(result.answer),
+            )
+            result.criteria = outcome.criteria
+            result.comment = outcome.comment
+            result.points = outcome.points
+            result.status = "graded" if outcome.complete else PENDING
+            result.flag = (
+                "the answer changed after it was scored; look at it again"
+                if outcome.changed
+                else ""
+            )
+
+
+def _flags(student: StudentResult) -> list[str]:
+    flags = [f"{r.id}: {r.flag}" for r in student.items if r.flag]
+    flags += [
+        f"{r.id}: {r.status}"
+        for r in student.items
+        if r.status in (ERROR, TIMED_OUT, NOT_REACHED, NOT_RUN)
+    ]
+    return flags
+
+
+# ---------------------------------------------------------------------------------------
+# Re-running
+
+
+def _rerun_all(
+    students: list[Student],
+    grader: _Grader,
+    jobs: int,
+    settings: Any,
+    bar: ProgressBar,
+    problems: list[Problem],
+) -> dict[str, dict[str, Any]]:
+    from diplomatic_cover.grading.execute import KILLED, Executor, RerunResult
+
+    exercises = grader.exercises_to_run()
+    found: dict[str, dict[str, Any]] = {s.key: {} for s in students}
+    tasks = []
+    for student in students:
+        submission = student.submission
+        assert submission is not None
+        for exercise in exercises:
+            if exercise in submission.notebooks:
+                tasks.append((student, exercise, submission.notebooks[exercise]))
+            else:
+                found[student.key][exercise] = RerunResult(
+                    exercise, problem=f"exercises/{exercise}.ipynb is missing from the submission"
+                )
+                problems.append(
+                    Problem(
+                        submission.origin.source,
+                        student.key,
+                        f"exercises/{exercise}.ipynb is missing, so its checks could not be re-run",
+                        "graded; those checks 0",
+                    )
+                )
+    bar.total = len(tasks)
+    with Executor(settings) as executor, ThreadPoolExecutor(max_workers=max(jobs, 1)) as pool:
+        futures = {
+            pool.submit(executor.run, student.key, student.name, exercise, notebook): (
+                student,
+                exercise,
+            )
+            for student, exercise, notebook in tasks
+        }
+        for future in as_completed(futures):
+            student, exercise = futures[future]
+            rerun = future.result()
+            found[student.key][exercise] = rerun
+            source = student.submission.origin.source if student.submission else ""
+            if rerun.problem:
+                problems.append(
+                    Problem(source, student.key, rerun.problem, "graded; those checks 0")
+                )
+            for cell in rerun.cells:
+                if cell.status == KILLED or "time limit" in cell.status:
+                    problems.append(
+                        Problem(
+                            source,
+                            student.key,
+                            f"{exercise}: code cell {cell.index + 1} {cell.status}: {cell.error}",
+                            "graded; checks in and after it 0"
+                            if cell.status == KILLED
+                            else "graded; checks in that cell 0",
+                        )
+                    )
+                elif cell.error.startswith("MemoryError"):
+                    problems.append(
+                        Problem(
+                            source,
+                            student.key,
+                            f"{exercise}: code cell {cell.index + 1} ran out of memory",
+                            "graded; checks in that cell 0",
+                        )
+                    )
+            bar.advance(f"{student.key} {exercise}")
+    return found
+
+
+# ---------------------------------------------------------------------------------------
+# The whole run
+
+
+def _selected(students: dict[str, Student], only: list[str] | None) -> list[Student]:
+    wanted = {w.strip().lower() for w in only or [] if w.strip()}
+    chosen = []
+    for student in students.values():
+        if student.submission is None:
+            continue
+        names = {student.key.lower(), student.lms_id.lower(), student.submission.student_id.lower()}
+        if only is None or names & wanted:
+            chosen.append(student)
+    return chosen
+
+
+def grade(
+    *,
+    submissions: Path,
+    out: Path,
+    roster: Path | None = None,
+    config: Path | None = None,
+    execute: bool = False,
+    only: list[str] | None = None,
+    jobs: int = 2,
+    cell_timeout: float = 30.0,
+    memory_mb: int = 2048,
+    limits: Limits | None = None,
+    course: str = "",
+    progress: IO[str] | None = None,
+    catalogue: Catalogue | None = None,
+    answer_key: Mapping[str, KeyEntry] | None = None,
+    hidden_checks: HiddenChecks | None = None,
+    rubrics_dir: Path | None = None,
+) -> GradeSummary:
+    """Grade every submission under `submissions` and write the outputs into `out`.
+
+    Raises GradingError (or ConfigError) only for problems of the grader's own set-up;
+    everything wrong with a student's file goes to problems.csv. `catalogue`, `answer_key`,
+    `hidden_checks` and `rubrics_dir` default to the kit's own.
+    """
+    started = time.monotonic()
+    if execute and os.name != "posix":
+        raise GradingError(
+            "--execute needs Linux or macOS: it relies on process groups and resource limits. "
+            "Grade without --execute here, or run the grader on a Linux machine or container."
+        )
+    out = Path(out)
+    catalogue = catalogue if catalogue is not None else load_catalogue()
+    key = answer_key if answer_key is not None else (load_answer_key() or {})
+    grading = load_config(config, catalogue, key, rubrics_dir=rubrics_dir)
+    needs_checks = any(item.kind == CHECK for item in grading.items())
+    hidden = (
+        hidden_checks
+        if hidden_checks is not None
+        else (load_hidden_checks() if needs_checks else None)
+    )
+    try:
+        roster_map = read_roster(Path(roster)) if roster is not None else None
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        raise GradingError(f"The roster could not be read: {error}") from error
+    out.mkdir(parents=True, exist_ok=True)
+
+    found, problems = collect(Path(submissions), limits)
+    people, more = assign_students(found, roster_map)
+    problems += more
+    chosen = _selected(people, only)
+    matched = {n.lower() for s in chosen for n in (s.key, s.lms_id) if n}
+    matched |= {s.submission.student_id for s in chosen if s.submission is not None}
+    for wanted in only or []:
+        if wanted.strip().lower() not in matched:
+            problems.append(
+                Problem(
+                    "",
+                    wanted,
+                    "--only names no student with a submission here (kit id or LMS id)",
+                    NOT_GRADED,
+                )
+            )
+    merged = only is not None or (Path(submissions).is_file() and len(found) == 1)
+    grader = _Grader(grading, catalogue, key, hidden)
+    bar = ProgressBar(len(chosen), "Grading", progress)
+
+    reruns: dict[str, dict[str, Any]] | None = None
+    timings: dict[str, float] = {}
+    if execute and grader.exercises_to_run():
+        from diplomatic_cover.grading.execute import ExecuteSettings
+
+        settings = ExecuteSettings(cell_timeout=cell_timeout, memory_mb=memory_mb)
+        bar.title = "Re-running"
+        reruns = _rerun_all(chosen, grader, jobs, settings, bar, problems)
+        timings = {
+            key: sum(getattr(run, "seconds", 0.0) for run in runs.values())
+            for key, runs in reruns.items()
+        }
+        bar.close()
+        bar = ProgressBar(len(chosen), "Grading", progress)
+
+    results: dict[str, StudentResult] = {}
+    for student in chosen:
+        runs = reruns.get(student.key, {}) if reruns is not None else None
+        if execute and runs is None:
+            runs = {}
+        try:
+            results[student.key] = grader.student(student, runs)
+        except Exception as error:  # one student's odd file must not stop the class
+            source = student.submission.origin.source if student.submission else ""
+            problems.append(
+                Problem(
+                    source,
+                    student.key,
+                    f"could not be graded ({type(error).__name__}: {error})",
+                    NOT_GRADED,
+                )
+            )
+        bar.advance(student.key)
+    bar.close()
+    if not merged:
+        for student in people.values():
+            if student.submission is None:
+                results[student.key] = StudentResult(
+                    key=student.key,
+                    name=student.name,
+                    status=MISSING,
+                    lms_id=student.lms_id,
+                    section=student.section,
+                    sis_user_id=student.sis_user_id,
+                    sis_login_id=student.sis_login_id,
+                )
+
+    with file_lock(out / RESULTS, stale_seconds=120):
+        earlier = read_results(out / RESULTS) if merged else {}
+        final = {**earlier, **results}
+        _apply_manual(final, grading, ManualScores(out))
+        for student in final.values():
+            student.flags = _flags(student)
+        _write_outputs(
+            out,
+            grading,
+            catalogue,
+            final,
+            problems,
+            course,
+            earlier_problems=_earlier_problems(out, results) if merged else [],
+        )
+    summary = GradeSummary(
+        out=out,
+        graded=len(results) - sum(1 for r in results.values() if r.status == MISSING),
+        flagged=sum(1 for r in results.values() if r.flags),
+        rejected=sum(1 for p in problems if p.action == REJECTED),
+        missing=sum(1 for r in results.values() if r.status == MISSING),
+        pending=sum(r.pending for r in final.values()),
+        merged=merged,
+        execute=execute,
+        problems=problems,
+        students=final,
+        rerun_seconds=timings,
+    )
+    summary.seconds = time.monotonic() - started
+    return summary
+
+
+def _earlier_problems(out: Path, updated: Mapping[str, StudentResult]) -> list[Problem]:
+    """Problems of the last full run about students not graded again now."""
+    import csv
+
+    path = out / exports.PROBLEMS
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as handle:
+            rows = list(csv.DictReader(handle))
+    except OSError:
+        return []
+    return [
+        Problem(r.get("file", ""), r.get("student", ""), r.get("problem", ""), r.get("action", ""))
+        for r in rows
+        if r.get("student", "") not in updated
+    ]
+
+
+def _write_outputs(
+    out: Path,
+    config: GradingConfig,
+    catalogue: Catalogue,
+    students: dict[str, StudentResult],
+    problems: list[Problem],
+    course: str,
+    earlier_problems: list[Problem],
+) -> None:
+    written = [
+        (r.key, item.id, item.answer)
+        for r in students.values()
+        for item in r.items
+        if item.kind == MANUAL and item.answer
+    ]
+    questions = {}
+    for item in config.items():
+        if item.kind != MANUAL:
+            continue
+        question = catalogue.questions.get(item.id)
+        questions[item.id] = {
+            "title": question.title if question else item.id,
+            "prompt": question.prompt if question else "",
+            "points": item.points,
+            "criteria": [
+                {
+                    "id": c.id,
+                    "title": c.title,
+                    "max_points": c.max_points,
+                    "levels": [
+                        {"points": lv.points, "description": lv.description} for lv in c.levels
+                    ],
+                }
+                for c in config.criteria(item)
+            ],
+        }
+    write_queue(out, written, questions)
+    exports.write_grades(out, config, students)
+    exports.write_detail(out, students)
+    exports.write_canvas(out, config, students)
+    exports.write_moodle(out, config, students, datetime.now(UTC))
+    exports.write_problems(out, earlier_problems + problems)
+    feedback.write_feedback(out, students, config, catalogue, course)
+    classreport.write_class_report(out, students, config, catalogue, course)
+    settings = {"config": config.source}
+    atomic_write_bytes(out / RESULTS, encode_results(students, settings))
+
+
+# ---------------------------------------------------------------------------------------
+# Command line (cli.py maps flags onto this)
+
+
+def cli_grade(
+    *,
+    submissions: Path,
+    out: Path,
+    roster: Path | None = None,
+    config: Path | None = None,
+    execute: bool = False,
+    only: list[str] | None = None,
+    jobs: int = 2,
+    cell_timeout: float = 30.0,
+    memory_mb: int = 2048,
+    course: str = "",
+    stdout: IO[str] | None = None,
+    stderr: IO[str] | None = None,
+) -> int:
+    """`diplomatic-cover grade SUBMISSIONS --out DIR ...`: 0 when grading ran, 1 if it could not.
+
+    Problems with students' files do not make it fail: they are in problems.csv and the
+    summary counts them.
+    """
+    stdout, stderr = stdout or sys.stdout, stderr or sys.stderr
+    try:
+        summary = grade(
+            submissions=submissions, out=out, roster=roster, config=config, execute=execute,
+            only=only, jobs=jobs, cell_timeout=cell_timeout, memory_mb=memory_mb,
+            course=course, progress=stderr,
+        )  # fmt: skip
+    except (GradingError, ConfigError, StoreError) as error:
+        print(f"diplomatic-cover grade: {error}", file=stderr)
+        return 1
+    print(summary, file=stdout)
+    return 0
+
+
+__all__ = ["GRADED", "GradeSummary", "cli_grade", "grade"]

@@ -1,0 +1,145 @@
+"""The small parts: scoring rules, configuration checks, the progress bar, the flags."""
+
+import argparse
+import io
+
+import pytest
+
+from diplomatic_cover.catalogue import KeyEntry, load_answer_key, load_catalogue
+from diplomatic_cover.grading.autograde import grade_widget, widget_fraction
+from diplomatic_cover.grading.command import add_arguments
+from diplomatic_cover.grading.config import AUTO, CHECK, MANUAL, ConfigError, Item, load_config
+from diplomatic_cover.grading.ingest import Limits, collect
+from diplomatic_cover.grading.progress import ProgressBar
+from diplomatic_cover.grading.results import GRADED, INVALID, NOT_ANSWERED
+from tests.grading.kit import write_config, zip_bytes
+
+CATALOGUE = load_catalogue()
+
+
+@pytest.mark.parametrize(
+    ("qid", "value", "share"),
+    [
+        ("00.tour-single", "run-above", 1.0),
+        ("00.tour-single", "delete-cell", 0.0),
+        ("00.tour-multiple", ["answers", "notebook-text"], 1.0),
+        ("00.tour-multiple", ["answers"], 0.5),
+        ("00.tour-multiple", ["answers", "notebook-text", "variables"], 0.5),
+        ("02.wave-difference", {"raw": "399", "number": 399}, 1.0),
+        ("02.wave-difference", {"raw": "398", "number": 398}, 0.0),
+        ("02.vienna-match", {"expel": "art9", "cap": "art11"}, 0.5),
+    ],
+)
+def test_widget_answers_earn_a_share_of_the_points(qid, value, share):
+    entry = load_answer_key()[qid]
+    assert widget_fraction(CATALOGUE[qid], value, entry.correct, entry.tolerance) == share
+
+
+def test_a_ranking_earns_the_share_of_options_in_the_right_place():
+    question = next(q for q in CATALOGUE.values() if q.type == "ranking")
+    ids = [o.id for o in question.options]
+    assert widget_fraction(question, ids, ids, 0) == 1.0
+    swapped = [ids[1], ids[0], *ids[2:]]
+    assert widget_fraction(question, swapped, ids, 0) == (len(ids) - 2) / len(ids)
+
+
+def test_a_number_within_the_tolerance_counts():
+    question = CATALOGUE["02.model-number"]
+    assert widget_fraction(question, {"number": 121}, 120, 1) == 1.0
+    assert widget_fraction(question, {"number": 122}, 120, 1) == 0.0
+
+
+def test_an_invalid_or_odd_answer_earns_nothing_and_never_raises():
+    item = Item("guided", "00.tour-single", AUTO, 1)
+    key = KeyEntry(correct="run-above", hints=("Run the cells above.",))
+    question = CATALOGUE["00.tour-single"]
+    invalid = grade_widget(item, question, {"value": "run-above", "valid": False}, key)
+    assert (invalid.points, invalid.status) == (0.0, INVALID)
+    blank = grade_widget(item, question, None, key)
+    assert (blank.points, blank.status, blank.hint) == (0.0, NOT_ANSWERED, "Run the cells above.")
+    classify = CATALOGUE["02.vienna-match"]
+    odd = grade_widget(Item("g", classify.id, AUTO, 2), classify, {"value": ["x"]},
+                       KeyEntry(correct={"expel": "art9"}))  # fmt: skip
+    assert odd.status == INVALID
+    right = grade_widget(item, question, {"value": "run-above", "valid": True}, key)
+    assert (right.points, right.status, right.passed) == (1.0, GRADED, True)
+
+
+def test_the_configuration_sorts_items_into_kinds(tmp_path):
+    config = load_config(write_config(tmp_path), CATALOGUE, load_answer_key())
+    kinds = {item.id: item.kind for item in config.items()}
+    assert kinds["ex1.by-decade"] == CHECK and kinds["00.tour-single"] == AUTO
+    assert kinds["00.tour-text"] == MANUAL
+    assert config.max_points == 12
+    (text,) = [i for i in config.items() if i.id == "00.tour-text"]
+    assert [c.id for c in config.criteria(text)] == ["immunity", "signal"]
+
+
+def test_a_written_question_without_a_rubric_gets_one_overall_criterion(tmp_path):
+    path = tmp_path / "grading.toml"
+    path.write_text('[assignment.a]\nquestions = {"00.tour-text" = 3}\n')
+    config = load_config(path, CATALOGUE, load_answer_key())
+    (item,) = config.items()
+    assert [(c.id, c.max_points) for c in config.criteria(item)] == [("overall", 3.0)]
+
+
+def test_rubric_mistakes_are_all_reported_at_once(tmp_path):
+    path = write_config(tmp_path)
+    (tmp_path / "rubrics" / "bad.toml").write_text(
+        '[[criterion]]\nquestion = "00.tour-text"\nid = "signal"\nmax_points = 1\n'
+        '[[criterion]]\nquestion = "00.tour-text"\nid = "x"\nmax_points = -1\n'
+        '[[criterion]]\nquestion = "00.tour-text"\nid = "z"\nmax_points = 1\n'
+        "levels = [{points = 5}]\n"
+        '[[criterion]]\nquestion = "01.nothing"\nid = "y"\nmax_points = 1\n'
+    )
+    with pytest.raises(ConfigError) as error:
+        load_config(path, CATALOGUE, load_answer_key())
+    message = str(error.value)
+    assert "two criteria 'signal'" in message
+    assert "max_points must be a positive number" in message
+    assert "points between 0 and max_points" in message
+    assert "no assignment counts" in message
+
+
+def test_the_kit_configuration_loads():
+    config = load_config(None, CATALOGUE, load_answer_key())
+    assert config.assignments and all(a.max_points > 0 for a in config.assignments)
+
+
+def test_zips_nested_too_deep_are_refused(tmp_path):
+    inner = zip_bytes({"a.zip": zip_bytes({"b.zip": zip_bytes({"c.zip": b"x"})})})
+    path = tmp_path / "deep.zip"
+    path.write_bytes(inner)
+    found, problems = collect(path, Limits(depth=2))
+    assert found == [] and "nested more than 2 deep" in problems[0].reason
+
+
+def test_the_progress_bar_redraws_on_a_terminal_and_prints_tenths_in_a_log():
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    log = io.StringIO()
+    bar = ProgressBar(20, "Grading", log)
+    for number in range(20):
+        bar.advance(f"s{number}")
+    bar.close()
+    assert log.getvalue().count("\n") == 11 and "20/20" in log.getvalue()
+    terminal = Terminal()
+    bar = ProgressBar(3, "Grading", terminal)
+    for _ in range(3):
+        bar.advance("x")
+    bar.close()
+    assert terminal.getvalue().startswith("\rGrading [") and "3/3" in terminal.getvalue()
+    silent = ProgressBar(3, "Grading", None)
+    silent.advance()  # nothing to write to: nothing happens
+
+
+def test_the_command_flags():
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    args = parser.parse_args(["subs", "--out", "grades", "--execute", "--only", "ana",
+                              "--only", "4821", "--jobs", "4", "--cell-timeout", "10"])  # fmt: skip
+    assert (str(args.submissions), str(args.out), args.execute) == ("subs", "grades", True)
+    assert args.only == ["ana", "4821"] and (args.jobs, args.cell_timeout) == (4, 10.0)
+    assert args.memory_mb == 2048 and args.roster is None
