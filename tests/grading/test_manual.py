@@ -59,7 +59,7 @@ def test_the_panel_shows_no_name_and_the_rubric_beside_the_answer(setup):
     assert "Answer 1 of 4" in shown and "0 scored" in shown
     assert all(s.name not in shown and s.id not in shown for s in STUDENTS)
     immunity, signal = grader.criteria["immunity"], grader.criteria["signal"]
-    assert immunity.description == "Explains immunity"
+    assert immunity.title == "Explains immunity"
     assert [label for label, _ in immunity.options] == [
         "2 of 2: Names immunity and why it rules out arrest",
         "1 of 2: Mentions immunity without explaining it",

@@ -25,6 +25,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from diplomatic_cover.choice_widget import ChoiceGroup
 from diplomatic_cover.grading.manual_store import ManualScores, read_queue
 from diplomatic_cover.store import StoreError
 
@@ -86,7 +87,7 @@ class ManualGrader:
             layout=widgets.Layout(width="100%", height="6em"),
         )
         self.status = widgets.HTML()
-        self.criteria: dict[str, widgets.RadioButtons] = {}
+        self.criteria: dict[str, ChoiceGroup] = {}
 
         self.chooser.observe(self._on_question, names="value")
         self.previous.on_click(lambda _b: self.go(self.position - 1))
@@ -174,12 +175,10 @@ class ManualGrader:
             self.criteria = {}
             for criterion in question.get("criteria", []):
                 score = saved.get(criterion["id"])
-                radio = widgets.RadioButtons(
-                    options=_levels(criterion),
-                    value=score.points if score is not None else None,
-                    description=criterion.get("title", criterion["id"]),
-                    style={"description_width": "initial"},
-                    layout=widgets.Layout(width="auto"),
+                radio = ChoiceGroup(
+                    criterion.get("title", criterion["id"]),
+                    _levels(criterion),
+                    score.points if score is not None else None,
                 )
                 radio.observe(
                     lambda change, cid=criterion["id"]: self._on_score(cid, change["new"]),

@@ -36,7 +36,8 @@ function wordCount(text) {
 
 function render({ model, el: host }) {
   const spec = model.get("spec");
-  const uid = `dcq-${spec.id.replace(/[^a-z0-9]/gi, "-")}-${++counter}`;
+  // Unique per view (a question may be shown twice; each widget may load its own module copy).
+  const uid = `dcq-${spec.id.replace(/[^a-z0-9]/gi, "-")}-${++counter}-${Math.random().toString(36).slice(2, 8)}`;
   const root = el("section", {
     class: "dc-question",
     "aria-labelledby": `${uid}-title`,
