@@ -10,7 +10,6 @@ import html
 import os
 import sys
 from dataclasses import dataclass, field
-from importlib import metadata
 
 from diplomatic_cover._version import __version__
 from diplomatic_cover.paths import responses_dir
@@ -69,6 +68,8 @@ def _python_check() -> Check:
 
 
 def _package_check(name: str) -> Check:
+    from importlib import metadata  # 40 ms to import: only when the check runs
+
     try:
         return Check(name, True, metadata.version(name))
     except metadata.PackageNotFoundError:
