@@ -457,7 +457,7 @@ def coverage_explorer(baseline: Assumptions = BASELINE) -> Any:
         c = coverage(a)
         print(describe(a))
         with kit_style():
-            fig, ax = plt.subplots(figsize=(7, 1.3), layout="constrained")
+            fig, ax = plt.subplots(figsize=(7, 2.0), layout="constrained")
             ax.barh([0], [c.percent_covered], color="#0072B2", label="watched full-time")
             ax.barh(
                 [0],
@@ -469,7 +469,7 @@ def coverage_explorer(baseline: Assumptions = BASELINE) -> Any:
             ax.set_xlim(0, 100)
             ax.set_yticks([])
             ax.set_xlabel("Share of officers (%)")
-            ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.9), ncol=2)
+            fig.legend(loc="outside lower center", ncol=2)
         display(
             Figure(
                 fig,
