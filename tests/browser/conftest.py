@@ -60,6 +60,7 @@ def lab(tmp_path_factory: pytest.TempPathFactory, chromium_path: Path) -> Iterat
     """JupyterLab serving a scratch copy of the kit's notebooks (outputs never reach git)."""
     root = tmp_path_factory.mktemp("kit")
     shutil.copytree(KIT_ROOT / "notebooks", root / "notebooks")
+    shutil.copytree(KIT_ROOT / "exercises", root / "exercises")
     shutil.copytree(KIT_ROOT / "tests" / "fixtures", root / "fixtures")
     home = tmp_path_factory.mktemp("lab-home")
     with running_lab(root, home) as server:

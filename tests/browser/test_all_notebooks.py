@@ -1,5 +1,5 @@
-"""Every guided notebook runs top to bottom in real JupyterLab with no widget error, and
-every question it asks is drawn."""
+"""Every guided notebook and exercise runs top to bottom in real JupyterLab with no widget
+error and nothing on stderr, and every question it asks is drawn."""
 
 import json
 import re
@@ -10,12 +10,15 @@ import pytest
 from tests.browser.jlab import assert_no_widget_errors, open_notebook, run_all_cells
 
 ROOT = Path(__file__).resolve().parents[2]
-NOTEBOOKS = sorted(p.name for p in (ROOT / "notebooks").glob("0[1-9]_*.ipynb"))
+NOTEBOOKS = sorted(
+    str(p.relative_to(ROOT))
+    for p in [*(ROOT / "notebooks").glob("0[1-9]_*.ipynb"), *(ROOT / "exercises").glob("*.ipynb")]
+)
 ASK = re.compile(r"""\bdc\.ask\(\s*["']([^"']+)["']""")
 
 
 def _asked(name):
-    nb = json.loads((ROOT / "notebooks" / name).read_text(encoding="utf-8"))
+    nb = json.loads((ROOT / name).read_text(encoding="utf-8"))
     return [
         q
         for c in nb["cells"]
@@ -26,7 +29,7 @@ def _asked(name):
 
 @pytest.mark.parametrize("name", NOTEBOOKS)
 def test_notebook_runs_in_jupyterlab_without_widget_errors(page, lab, name):
-    path = f"notebooks/{name}"
+    path = name
     open_notebook(page, lab, path)
     run_all_cells(page, lab, path, timeout=180)
     assert_no_widget_errors(page)
