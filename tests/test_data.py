@@ -347,3 +347,19 @@ def test_a_timeline_step_whose_id_does_not_start_with_its_date(tmp_path):
     folder = write_package(tmp_path, timeline_2025=TIMELINE.replace(",2025-02-27,", ",2025-02-28,"))
     with pytest.raises(DataFileError, match=r"row 2, column 'step_id'.*2025-02-28_"):
         load_timeline(folder / "timeline_2025.csv")
+
+
+def test_a_date_known_only_to_the_month_must_be_written_as_the_1st(tmp_path):
+    month_row = UK_ROW.replace(
+        "2018-03-14_GBR_RUS,2018-03-14,day,", "2018-03_GBR_RUS,2018-03-14,month,"
+    )
+    folder = write_package(tmp_path, expulsions=f"{HEADER}\n{month_row}\n")
+    with pytest.raises(DataFileError, match=r"row 2, column 'date'.*written as the 1st"):
+        load_expulsions(folder / "expulsions.csv")
+    step = TIMELINE.replace(
+        "2025-02-27_istanbul,2025-02-27,day,", "2025-02_istanbul,2025-02-27,month,"
+    )
+    (tmp_path / "timeline").mkdir()
+    folder = write_package(tmp_path / "timeline", timeline_2025=step)
+    with pytest.raises(DataFileError, match=r"row 2, column 'date'.*written as the 1st"):
+        load_timeline(folder / "timeline_2025.csv")

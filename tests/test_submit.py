@@ -23,7 +23,7 @@ from diplomatic_cover.submit import (
     submit_button,
     verify_submission,
 )
-from tests.test_report import ANA, CATALOGUE_TOML, fill_store
+from tests.sample_answers import ANA, CATALOGUE_TOML, fill_store
 
 ZIP_NAME = "submission-ana-silva.zip"
 

@@ -398,6 +398,14 @@ def _event_ids(expulsions_csv: Path) -> set[str]:
     return set(load_expulsions(expulsions_csv)["event_id"])
 
 
+def _check_month_written_as_first(table: _Table, index: int, record: dict[str, str]) -> None:
+    """A date known only to the month is written as the 1st of that month (codebook rule)."""
+    if record["date_precision"] == "month" and not record["date"].endswith("-01"):
+        raise table.error(
+            index, "date", f"found {record['date']}; a month-precision date is written as the 1st"
+        )
+
+
 def _expected_prefix(day: str, precision: str) -> str:
     return day[:7] if precision == "month" else day
 
@@ -421,10 +429,7 @@ def load_expulsions(path: str | Path | None = None) -> pd.DataFrame:
     _check_unique(table, ["event_id"])
     ids = {r["event_id"] for r in table.records}
     for index, r in enumerate(table.records):
-        if r["date_precision"] == "month" and not r["date"].endswith("-01"):
-            raise table.error(
-                index, "date", f"found {r['date']}; a month-precision date is written as the 1st"
-            )
+        _check_month_written_as_first(table, index, r)
         stem = f"{_expected_prefix(r['date'], r['date_precision'])}_"
         stem += f"{r['expelling_iso3']}_{r['target_iso3']}"
         suffix = r["event_id"][len(stem) :]
@@ -551,10 +556,7 @@ def load_timeline(path: str | Path | None = None) -> pd.DataFrame:
     table = _read(path, TIMELINE_COLUMNS)
     _check_unique(table, ["step_id"])
     for index, r in enumerate(table.records):
-        if r["date_precision"] == "month" and not r["date"].endswith("-01"):
-            raise table.error(
-                index, "date", f"found {r['date']}; a month-precision date is written as the 1st"
-            )
+        _check_month_written_as_first(table, index, r)
         prefix = _expected_prefix(r["date"], r["date_precision"])
         rest = r["step_id"][len(prefix) :]
         if not r["step_id"].startswith(prefix) or not _STEP_SLUG.fullmatch(rest):
