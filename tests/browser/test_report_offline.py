@@ -12,7 +12,7 @@ import pytest
 from diplomatic_cover.catalogue import parse_catalogue
 from diplomatic_cover.report import build_report
 from diplomatic_cover.store import ResponseStore
-from tests.test_report import ANA, CATALOGUE_TOML, SCRIPT_ANSWER, fill_store
+from tests.sample_answers import ANA, CATALOGUE_TOML, SCRIPT_ANSWER, fill_store
 
 
 @pytest.fixture
