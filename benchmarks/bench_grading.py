@@ -28,11 +28,11 @@ import time
 import zipfile
 from pathlib import Path
 
-from diplomatic_cover.catalogue import load_answer_key, load_catalogue
-from diplomatic_cover.identity import Student
+from diplomatic_cover.answers.catalogue import load_answer_key, load_catalogue
+from diplomatic_cover.answers.identity import Student
+from diplomatic_cover.answers.store import ResponseStore
+from diplomatic_cover.handin.submission import build_submission
 from diplomatic_cover.instructor import hidden_checks
-from diplomatic_cover.store import ResponseStore
-from diplomatic_cover.submit import build_submission
 
 ROOT = Path(__file__).resolve().parents[1]
 _VOCABULARY = (

@@ -17,8 +17,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from diplomatic_cover.identity import Student
-from diplomatic_cover.store import ResponseStore
+from diplomatic_cover.answers.identity import Student
+from diplomatic_cover.answers.store import ResponseStore
 
 NOTEBOOK = "02_espionage_risk"
 STUDENT = Student(id="bench-student", name="Bench Student")
@@ -81,8 +81,8 @@ def time_widget_restores(folder: Path, repeat: int) -> list[float]:
     Each widget reads its own answer from the store (a fresh store per run, so nothing is
     cached between runs); no browser is attached, so this is the kernel's share of the wait.
     """
-    from diplomatic_cover.catalogue import Question
-    from diplomatic_cover.question_widget import QuestionWidget
+    from diplomatic_cover.answers.catalogue import Question
+    from diplomatic_cover.widgets.question import QuestionWidget
 
     questions = [
         Question(id=q, notebook=NOTEBOOK, type="text", prompt=f"Question {q}?") for q in QUESTIONS

@@ -1,8 +1,8 @@
 """A small catalogue and one student's answers of every shape, shared by the report and
 submission tests (a catalogue written here keeps counts stable while the kit's grows)."""
 
-from diplomatic_cover.identity import Student
-from diplomatic_cover.store import ResponseStore
+from diplomatic_cover.answers.identity import Student
+from diplomatic_cover.answers.store import ResponseStore
 
 ANA = Student(id="ana-silva", name="Ana Silva")
 SCRIPT_ANSWER = (

@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from diplomatic_cover.authoring import (
+from diplomatic_cover.answers.catalogue import load_answer_key, load_catalogue
+from diplomatic_cover.answers.checks import EXPECTATIONS_PATH
+from diplomatic_cover.instructor.authoring import (
     AuthoringError,
     build_exercises,
     check_ids_used,
@@ -22,8 +24,6 @@ from diplomatic_cover.authoring import (
     split_solution,
     student_notebook,
 )
-from diplomatic_cover.catalogue import load_answer_key, load_catalogue
-from diplomatic_cover.checks import EXPECTATIONS_PATH
 from diplomatic_cover.instructor.hidden_checks import SPECS, max_points
 
 ROOT = Path(__file__).resolve().parents[1]

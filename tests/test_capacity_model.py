@@ -7,7 +7,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import pytest
 
-from diplomatic_cover.capacity_model import (
+from diplomatic_cover.lessons.capacity_model import (
     BASELINE,
     LABELS,
     RANGES,

@@ -2,7 +2,7 @@
 
 import pytest
 
-from diplomatic_cover.catalogue import (
+from diplomatic_cover.answers.catalogue import (
     QUESTION_TYPES,
     CatalogueError,
     format_answer,

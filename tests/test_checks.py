@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from diplomatic_cover.checks import (
+from diplomatic_cover.answers.checks import (
     NOT_ANSWERED,
     NOT_PASSED,
     PASSED,
@@ -22,7 +22,8 @@ from diplomatic_cover.checks import (
     normalise,
     to_json,
 )
-from diplomatic_cover.identity import set_student
+from diplomatic_cover.answers.identity import set_student
+from diplomatic_cover.answers.store import ResponseStore
 from diplomatic_cover.instructor import reference as ref
 from diplomatic_cover.instructor.hidden_checks import (
     SPECS,
@@ -32,7 +33,6 @@ from diplomatic_cover.instructor.hidden_checks import (
     max_points,
     recorded_form,
 )
-from diplomatic_cover.store import ResponseStore
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # after choosing the headless backend

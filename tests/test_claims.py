@@ -9,8 +9,8 @@ matplotlib.use("Agg")
 import pandas as pd
 import pytest
 
-from diplomatic_cover import claims
-from diplomatic_cover.catalogue import load_answer_key, load_catalogue
+from diplomatic_cover.answers.catalogue import load_answer_key, load_catalogue
+from diplomatic_cover.lessons import claims
 
 CLASSIFY = "01.classify-statements"
 

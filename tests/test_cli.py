@@ -4,9 +4,9 @@ import zipfile
 
 import pytest
 
+from diplomatic_cover.answers.identity import set_student
+from diplomatic_cover.answers.store import ResponseStore
 from diplomatic_cover.cli import main
-from diplomatic_cover.identity import set_student
-from diplomatic_cover.store import ResponseStore
 
 
 def test_without_a_command_the_help_is_shown(capsys):

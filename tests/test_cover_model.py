@@ -7,8 +7,8 @@ matplotlib.use("Agg")
 
 import pytest
 
-from diplomatic_cover import cover_model as cm
-from diplomatic_cover.figures import Figure, kit_style
+from diplomatic_cover.lessons import cover_model as cm
+from diplomatic_cover.lessons.figures import Figure, kit_style
 
 
 def test_a_third_of_220_staff_at_three_posts_is_about_73_officers():

@@ -13,10 +13,10 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from diplomatic_cover.catalogue import load_catalogue
-from diplomatic_cover.identity import Student
+from diplomatic_cover.answers.catalogue import load_catalogue
+from diplomatic_cover.answers.identity import Student
+from diplomatic_cover.answers.store import ResponseStore
 from diplomatic_cover.instructor.hidden_checks import SPECS, grade_check
-from diplomatic_cover.store import ResponseStore
 
 ROOT = Path(__file__).resolve().parents[1]
 EXERCISES = sorted(p.stem for p in (ROOT / "instructors" / "exercises").glob("*.ipynb"))

@@ -7,7 +7,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import pytest
 
-from diplomatic_cover.figures import OKABE_ITO, Figure, kit_style
+from diplomatic_cover.lessons.figures import OKABE_ITO, Figure, kit_style
 
 
 def test_a_figure_shows_as_an_image_with_alt_text_and_source():

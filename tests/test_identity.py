@@ -5,8 +5,14 @@ import re
 
 import pytest
 
-from diplomatic_cover import identity, paths
-from diplomatic_cover.identity import Student, current_student, set_student, student_id_from_name
+from diplomatic_cover import paths
+from diplomatic_cover.answers import identity
+from diplomatic_cover.answers.identity import (
+    Student,
+    current_student,
+    set_student,
+    student_id_from_name,
+)
 
 
 @pytest.fixture

@@ -2,8 +2,8 @@
 
 import json
 
-from diplomatic_cover.lab_hooks import WIDGET_VIEW, pre_save_hook, strip_widget_outputs
-from diplomatic_cover.setup_env import install_save_hook
+from diplomatic_cover.setup.env import install_save_hook
+from diplomatic_cover.setup.hooks import WIDGET_VIEW, pre_save_hook, strip_widget_outputs
 
 
 def _notebook_with_a_widget_output():

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from diplomatic_cover.catalogue import load_catalogue
+from diplomatic_cover.answers.catalogue import load_catalogue
 
 ROOT = Path(__file__).resolve().parents[1]
 GUIDED = sorted(p for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb") if p.stem[:2] != "00")

@@ -12,7 +12,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import pytest
 
-from diplomatic_cover.policy import (
+from diplomatic_cover.lessons.policy import (
     CRITERIA,
     DEFAULT_SCORES,
     DEFAULT_WEIGHTS,

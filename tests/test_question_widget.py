@@ -5,10 +5,10 @@ These tests drive the widget exactly as the browser does, by changing its synced
 
 import pytest
 
-from diplomatic_cover.catalogue import load_catalogue
-from diplomatic_cover.identity import Student
-from diplomatic_cover.question_widget import QuestionWidget, ask, parse_number
-from diplomatic_cover.store import ResponseStore
+from diplomatic_cover.answers.catalogue import load_catalogue
+from diplomatic_cover.answers.identity import Student
+from diplomatic_cover.answers.store import ResponseStore
+from diplomatic_cover.widgets.question import QuestionWidget, ask, parse_number
 
 STUDENT = Student(id="ada", name="Ada")
 
@@ -106,7 +106,7 @@ def test_in_the_class_copy_a_saved_answer_offers_no_model_answer(tmp_path):
     import subprocess
     import sys
 
-    from diplomatic_cover.release import release
+    from diplomatic_cover.instructor.release import release
 
     copy = release(out=tmp_path / "class-copy")
     code = (

@@ -15,8 +15,9 @@ import pytest
 
 matplotlib.use("Agg")
 
-from diplomatic_cover.identity import Student
-from diplomatic_cover.reciprocity_game import (
+from diplomatic_cover.answers.identity import Student
+from diplomatic_cover.answers.store import ResponseStore
+from diplomatic_cover.lessons.reciprocity_game import (
     COOPERATE,
     DEFECT,
     PAYOFFS,
@@ -34,7 +35,6 @@ from diplomatic_cover.reciprocity_game import (
     tournament,
     twin_matches,
 )
-from diplomatic_cover.store import ResponseStore
 
 ROOT = Path(__file__).resolve().parents[1]
 EXPULSIONS_CSV = ROOT / "data" / "expulsions.csv"

@@ -13,8 +13,8 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
-from diplomatic_cover import record as rec
 from diplomatic_cover.data import load_expulsions
+from diplomatic_cover.lessons import record as rec
 
 
 @pytest.fixture(scope="module")

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from diplomatic_cover.authoring import solution_blocks
-from diplomatic_cover.catalogue import load_answer_key
-from diplomatic_cover.release import ReleaseError, find_secrets, main, release
+from diplomatic_cover.answers.catalogue import load_answer_key
+from diplomatic_cover.instructor.authoring import solution_blocks
+from diplomatic_cover.instructor.release import ReleaseError, find_secrets, main, release
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = sorted((ROOT / "instructors" / "exercises").glob("*.ipynb"))

@@ -4,7 +4,7 @@ import subprocess
 import sys
 
 from diplomatic_cover import check_setup
-from diplomatic_cover.setup_check import _package_check
+from diplomatic_cover.setup.check import _package_check
 
 
 def test_a_working_install_reports_all_set():

@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from diplomatic_cover.identity import Student
-from diplomatic_cover.store import ResponseStore
+from diplomatic_cover.answers.identity import Student
+from diplomatic_cover.answers.store import ResponseStore
 
 pytestmark = [
     pytest.mark.slow,

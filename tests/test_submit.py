@@ -9,12 +9,14 @@ from pathlib import Path
 import ipywidgets
 import pytest
 
-from diplomatic_cover import identity, paths, submit
+from diplomatic_cover import paths
 from diplomatic_cover._version import __version__
-from diplomatic_cover.catalogue import parse_catalogue
-from diplomatic_cover.identity import Student
-from diplomatic_cover.store import ResponseStore
-from diplomatic_cover.submit import (
+from diplomatic_cover.answers import identity
+from diplomatic_cover.answers.catalogue import parse_catalogue
+from diplomatic_cover.answers.identity import Student
+from diplomatic_cover.answers.store import ResponseStore
+from diplomatic_cover.handin import submission as submit
+from diplomatic_cover.handin.submission import (
     BUTTON_LABEL,
     SubmissionError,
     build_submission,

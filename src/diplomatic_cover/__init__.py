@@ -14,14 +14,14 @@ import importlib
 from typing import Any
 
 from diplomatic_cover._version import __version__
-from diplomatic_cover.setup_check import check_setup
+from diplomatic_cover.setup.check import check_setup
 
 _LAZY = {
-    "ask": "diplomatic_cover.question_widget",
-    "start": "diplomatic_cover.session",
-    "name_box": "diplomatic_cover.session",
-    "progress": "diplomatic_cover.progress_view",
-    "submit_button": "diplomatic_cover.submit",
+    "ask": "diplomatic_cover.widgets.question",
+    "start": "diplomatic_cover.widgets.session",
+    "name_box": "diplomatic_cover.widgets.session",
+    "progress": "diplomatic_cover.widgets.progress",
+    "submit_button": "diplomatic_cover.handin.submission",
 }
 
 __all__ = ["__version__", "ask", "check_setup", "name_box", "progress", "start", "submit_button"]

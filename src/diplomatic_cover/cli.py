@@ -81,7 +81,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return 2
     if args.command == "submit":
-        from diplomatic_cover.submit import cli_submit, cli_verify
+        from diplomatic_cover.handin.submission import cli_submit, cli_verify
 
         if args.verify:
             return cli_verify(args.verify)
@@ -92,15 +92,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_from_args(args)
     try:
         if args.command == "build-exercises":
-            from diplomatic_cover.authoring import main as build_main
+            from diplomatic_cover.instructor.authoring import main as build_main
 
             return build_main(check=args.check)
         if args.command == "release":
-            from diplomatic_cover.release import main as release_main
+            from diplomatic_cover.instructor.release import main as release_main
 
             return release_main(out=args.out)
     except ModuleNotFoundError as error:
-        if error.name not in ("diplomatic_cover.authoring", "diplomatic_cover.release"):
+        # The class copy leaves out the whole instructor package (see instructor/release.py).
+        if error.name not in (
+            "diplomatic_cover.instructor",
+            "diplomatic_cover.instructor.authoring",
+            "diplomatic_cover.instructor.release",
+        ):
             raise
         print(INSTRUCTOR_ONLY.format(command=args.command), file=sys.stderr)
         return 2

@@ -28,6 +28,25 @@ def kit_root() -> Path | None:
     return None
 
 
+def package_path(*parts: str) -> Path:
+    """Return a file or folder shipped inside the package (questions, widget files, lesson data).
+
+    Found with `importlib.resources`, so it holds wherever the package is installed (in place
+    for `make lab`, in site-packages from a wheel). importlib.resources costs about 25 ms to
+    import on Python 3.11, so it is imported here rather than at the top: `import
+    diplomatic_cover` in a student's first cell must stay cheap.
+    """
+    from importlib.resources import files
+
+    resource = files("diplomatic_cover").joinpath(*parts)
+    if not isinstance(resource, Path):
+        # A zip import: pip always installs the kit as files, so this is a broken install.
+        raise FileNotFoundError(
+            f"{'/'.join(parts)} is not a file on disk; reinstall the kit with pip (`make lab`)."
+        )
+    return resource
+
+
 def data_dir() -> Path:
     """Return the folder holding the kit's data files."""
     root = kit_root()

@@ -4,9 +4,9 @@ score is saved at once and is still there after the kernel restarts."""
 import shutil
 from pathlib import Path
 
+from diplomatic_cover.answers.identity import Student
 from diplomatic_cover.grading import grade
 from diplomatic_cover.grading.manual_store import ManualScores
-from diplomatic_cover.identity import Student
 from tests.browser.jlab import assert_no_widget_errors, open_notebook, restart_kernel, run_all_cells
 from tests.grading.kit import ESSAY, good_answers, hand_in, write_config
 

@@ -9,9 +9,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from diplomatic_cover.catalogue import parse_catalogue
-from diplomatic_cover.report import build_report
-from diplomatic_cover.store import ResponseStore
+from diplomatic_cover.answers.catalogue import parse_catalogue
+from diplomatic_cover.answers.store import ResponseStore
+from diplomatic_cover.handin.report import build_report
 from tests.sample_answers import ANA, CATALOGUE_TOML, SCRIPT_ANSWER, fill_store
 
 

@@ -13,10 +13,10 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from diplomatic_cover.identity import Student
+from diplomatic_cover.answers.identity import Student
+from diplomatic_cover.answers.store import ResponseStore
+from diplomatic_cover.handin.submission import build_submission
 from diplomatic_cover.instructor import hidden_checks
-from diplomatic_cover.store import ResponseStore
-from diplomatic_cover.submit import build_submission
 
 # A small configuration over real check ids and real catalogue questions.
 CONFIG_TOML = """
@@ -111,7 +111,7 @@ def hand_in(
     `answers` maps question ids to values; the notebook is the catalogue's, so "00.x"
     goes to 00_start_here. Checks go to their exercise's document, as `check()` saves them.
     """
-    from diplomatic_cover.catalogue import load_catalogue
+    from diplomatic_cover.answers.catalogue import load_catalogue
 
     catalogue = load_catalogue()
     home = folder / "students" / student.id

@@ -12,6 +12,7 @@ import time
 
 import pytest
 
+from diplomatic_cover.answers.identity import Student
 from diplomatic_cover.grading import grade
 from diplomatic_cover.grading.execute import (
     FAILED,
@@ -23,7 +24,6 @@ from diplomatic_cover.grading.execute import (
     Executor,
     same_value,
 )
-from diplomatic_cover.identity import Student
 from tests.grading.kit import correct, hand_in, notebook, replace_cell, solved_cells, wrong
 
 pytestmark = pytest.mark.slow

@@ -10,8 +10,8 @@ from html.parser import HTMLParser
 
 import pytest
 
+from diplomatic_cover.answers.identity import Student
 from diplomatic_cover.grading import ConfigError, GradingError, cli_grade, grade
-from diplomatic_cover.identity import Student
 from tests.grading.kit import correct, good_answers, hand_in, write_config, wrong
 
 ANA = Student("ana-silva", "Ana Silva")

@@ -12,6 +12,7 @@ import zipfile
 import pytest
 
 from diplomatic_cover._version import __version__
+from diplomatic_cover.answers.identity import Student
 from diplomatic_cover.grading.ingest import (
     GRADED,
     GRADED_OTHER,
@@ -25,7 +26,6 @@ from diplomatic_cover.grading.ingest import (
     read_roster,
     unsafe_member,
 )
-from diplomatic_cover.identity import Student
 from tests.grading.kit import correct, hand_in, members, zip_bytes
 
 ANA = Student("ana-silva", "Ana Silva")

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from diplomatic_cover.answers.identity import Student
 from diplomatic_cover.grading import grade
-from diplomatic_cover.grading.manual import NOT_SCORED, ManualGrader, open_manual_grading
 from diplomatic_cover.grading.manual_store import ManualScores, answer_digest, read_queue
-from diplomatic_cover.identity import Student
+from diplomatic_cover.widgets.rubric import NOT_SCORED, ManualGrader, open_manual_grading
 from tests.grading.kit import ESSAY, good_answers, hand_in, write_config
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -5,7 +5,7 @@ import io
 
 import pytest
 
-from diplomatic_cover.catalogue import KeyEntry, load_answer_key, load_catalogue
+from diplomatic_cover.answers.catalogue import KeyEntry, load_answer_key, load_catalogue
 from diplomatic_cover.grading.autograde import grade_widget, widget_fraction
 from diplomatic_cover.grading.command import add_arguments
 from diplomatic_cover.grading.config import AUTO, CHECK, MANUAL, ConfigError, Item, load_config

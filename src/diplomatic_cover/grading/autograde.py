@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from types import ModuleType
 from typing import Any, Protocol
 
-from diplomatic_cover.catalogue import KeyEntry, Question, format_answer, is_answered
+from diplomatic_cover.answers.catalogue import KeyEntry, Question, format_answer, is_answered
 from diplomatic_cover.grading.config import Item
 from diplomatic_cover.grading.results import (
     ERROR,

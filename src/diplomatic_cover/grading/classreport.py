@@ -15,7 +15,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from diplomatic_cover.catalogue import Catalogue, Question, format_answer, is_answered
+from diplomatic_cover.answers.catalogue import Catalogue, Question, format_answer, is_answered
+from diplomatic_cover.answers.store import atomic_write_bytes
 from diplomatic_cover.grading.config import GradingConfig
 from diplomatic_cover.grading.exports import number
 from diplomatic_cover.grading.results import (
@@ -24,8 +25,7 @@ from diplomatic_cover.grading.results import (
     PENDING,
     StudentResult,
 )
-from diplomatic_cover.report import CONTENT_SECURITY_POLICY, CSS, esc
-from diplomatic_cover.store import atomic_write_bytes
+from diplomatic_cover.handin.report import CONTENT_SECURITY_POLICY, CSS, esc
 
 CLASS_REPORT = "class_report.html"
 MIN_GROUP = 5

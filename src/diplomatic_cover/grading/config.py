@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from diplomatic_cover import paths
-from diplomatic_cover.catalogue import Catalogue, KeyEntry
+from diplomatic_cover.answers.catalogue import Catalogue, KeyEntry
 
 CHECK = "check"
 AUTO = "auto"

@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from diplomatic_cover import paths
-from diplomatic_cover.identity import IDENTITY_FILE, IDENTITY_SCHEMA
+from diplomatic_cover.answers.identity import IDENTITY_FILE, IDENTITY_SCHEMA
 
 OK = "ok"
 FAILED = "error"

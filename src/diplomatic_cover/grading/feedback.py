@@ -15,7 +15,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from diplomatic_cover.catalogue import Catalogue
+from diplomatic_cover.answers.catalogue import Catalogue
+from diplomatic_cover.answers.store import atomic_write_bytes
 from diplomatic_cover.grading.config import CHECK, MANUAL, GradingConfig
 from diplomatic_cover.grading.exports import number
 from diplomatic_cover.grading.results import (
@@ -25,8 +26,7 @@ from diplomatic_cover.grading.results import (
     ItemResult,
     StudentResult,
 )
-from diplomatic_cover.report import CONTENT_SECURITY_POLICY, CSS, esc
-from diplomatic_cover.store import atomic_write_bytes
+from diplomatic_cover.handin.report import CONTENT_SECURITY_POLICY, CSS, esc
 
 FEEDBACK_DIR = "feedback"
 

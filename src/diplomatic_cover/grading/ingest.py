@@ -35,8 +35,8 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from diplomatic_cover._version import __version__
-from diplomatic_cover.store import is_valid_student_id
-from diplomatic_cover.submit import MANIFEST, SubmissionError, verify_submission
+from diplomatic_cover.answers.store import is_valid_student_id
+from diplomatic_cover.handin.submission import MANIFEST, SubmissionError, verify_submission
 
 REJECTED = "rejected"
 IGNORED = "ignored"

@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from diplomatic_cover.catalogue import (
+from diplomatic_cover.answers.catalogue import (
     Catalogue,
     KeyEntry,
     format_answer,
@@ -33,6 +33,7 @@ from diplomatic_cover.catalogue import (
     load_answer_key,
     load_catalogue,
 )
+from diplomatic_cover.answers.store import StoreError, atomic_write_bytes, file_lock
 from diplomatic_cover.grading import classreport, exports, feedback
 from diplomatic_cover.grading.autograde import (
     GradingError,
@@ -83,7 +84,6 @@ from diplomatic_cover.grading.results import (
     encode_results,
     read_results,
 )
-from diplomatic_cover.store import StoreError, atomic_write_bytes, file_lock
 
 RESULTS = "results.json"
 

@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from diplomatic_cover import checks
-from diplomatic_cover.checks import ShapeError, normalise
+from diplomatic_cover.answers import checks
+from diplomatic_cover.answers.checks import ShapeError, normalise
 from diplomatic_cover.instructor import reference as ref
 
 EXERCISES = {

@@ -19,9 +19,9 @@ from typing import Any
 
 import pandas as pd
 
-from diplomatic_cover import capacity_model as cm
 from diplomatic_cover.data import load_expulsions
-from diplomatic_cover.record import PEOPLE_ACTIONS, response_pairs
+from diplomatic_cover.lessons import capacity_model as cm
+from diplomatic_cover.lessons.record import PEOPLE_ACTIONS, response_pairs
 
 RUSSIA = ("Russia", "Soviet Union")
 

@@ -14,15 +14,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from diplomatic_cover.catalogue import (
+from diplomatic_cover.answers.catalogue import (
     Catalogue,
     Question,
     format_answer,
     is_answered,
     load_catalogue,
 )
-from diplomatic_cover.identity import Student, current_student
-from diplomatic_cover.store import ResponseStore
+from diplomatic_cover.answers.identity import Student, current_student
+from diplomatic_cover.answers.store import ResponseStore
 
 ANSWERED = "answered"
 INVALID = "saved, not valid"

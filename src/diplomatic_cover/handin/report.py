@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from diplomatic_cover._version import __version__
-from diplomatic_cover.catalogue import (
+from diplomatic_cover.answers.catalogue import (
     CONFIDENCE_LABELS,
     Catalogue,
     Question,
@@ -29,8 +29,9 @@ from diplomatic_cover.catalogue import (
     load_catalogue,
     render_markdown,
 )
-from diplomatic_cover.identity import Student
-from diplomatic_cover.progress_view import (
+from diplomatic_cover.answers.identity import Student
+from diplomatic_cover.answers.store import ResponseStore
+from diplomatic_cover.widgets.progress import (
     ANSWERED,
     INVALID,
     NOT_ANSWERED,
@@ -40,7 +41,6 @@ from diplomatic_cover.progress_view import (
     load_documents,
     notebook_title,
 )
-from diplomatic_cover.store import ResponseStore
 
 # Nothing may be fetched: no fonts, images, stylesheets, scripts or frames.
 CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"

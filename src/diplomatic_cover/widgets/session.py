@@ -15,11 +15,12 @@ from typing import Any
 import anywidget
 import traitlets
 
-from diplomatic_cover.identity import Student, current_student, set_student
+from diplomatic_cover import paths
+from diplomatic_cover.answers.identity import Student, current_student, set_student
+from diplomatic_cover.answers.store import StoreError
 from diplomatic_cover.paths import responses_dir
-from diplomatic_cover.store import StoreError
 
-STATIC = Path(__file__).resolve().parent / "static"
+STATIC = paths.package_path("widgets", "static")
 
 
 class NameBox(anywidget.AnyWidget):

@@ -19,7 +19,9 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
-QUESTIONS_DIR = Path(__file__).resolve().parent / "questions"
+from diplomatic_cover import paths
+
+QUESTIONS_DIR = paths.package_path("questions")
 CATALOGUE_DIR = QUESTIONS_DIR / "catalogue"
 ANSWER_KEY_DIR = QUESTIONS_DIR / "answer_key"
 

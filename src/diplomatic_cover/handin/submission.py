@@ -29,16 +29,16 @@ from typing import IO, Any
 
 from diplomatic_cover import paths
 from diplomatic_cover._version import __version__
-from diplomatic_cover.catalogue import Catalogue, load_catalogue
-from diplomatic_cover.identity import Student, current_student
-from diplomatic_cover.progress_view import NOT_ANSWERED, answer_state, load_documents
-from diplomatic_cover.report import build_report
-from diplomatic_cover.store import (
+from diplomatic_cover.answers.catalogue import Catalogue, load_catalogue
+from diplomatic_cover.answers.identity import Student, current_student
+from diplomatic_cover.answers.store import (
     ResponseStore,
     StoreError,
     atomic_write_bytes,
     is_valid_student_id,
 )
+from diplomatic_cover.handin.report import build_report
+from diplomatic_cover.widgets.progress import NOT_ANSWERED, answer_state, load_documents
 
 FORMAT = "diplomatic-cover.submission"
 FORMAT_VERSION = 1

@@ -287,7 +287,7 @@ def plot_ranking(
     """
     import matplotlib.pyplot as plt
 
-    from diplomatic_cover.figures import OKABE_ITO
+    from diplomatic_cover.lessons.figures import OKABE_ITO
 
     count = max(len(panels), 1)
     tallest = max((len(s) for s in panels.values()), default=1)
@@ -315,7 +315,7 @@ def plot_pairs(pairs: pd.DataFrame, *, log: bool = True, highlight: str | None =
     """
     import matplotlib.pyplot as plt
 
-    from diplomatic_cover.figures import OKABE_ITO
+    from diplomatic_cover.lessons.figures import OKABE_ITO
 
     both = pairs.dropna(subset=["measure_people", "response_people"])
     if highlight:
@@ -369,7 +369,7 @@ def plot_days(pairs: pd.DataFrame, *, bin_days: int = 7, max_days: int | None = 
     import matplotlib.pyplot as plt
     import numpy as np
 
-    from diplomatic_cover.figures import OKABE_ITO
+    from diplomatic_cover.lessons.figures import OKABE_ITO
 
     days = pairs.dropna(subset=["days_to_respond"])
     if max_days is not None:

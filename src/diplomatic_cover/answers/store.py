@@ -44,7 +44,7 @@ from diplomatic_cover import paths
 from diplomatic_cover._version import __version__
 
 if TYPE_CHECKING:
-    from diplomatic_cover.identity import Student
+    from diplomatic_cover.answers.identity import Student
 
 SCHEMA = "diplomatic-cover.responses"
 SCHEMA_VERSION = 1

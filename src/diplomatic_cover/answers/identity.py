@@ -28,7 +28,8 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from diplomatic_cover import paths, store
+from diplomatic_cover import paths
+from diplomatic_cover.answers import store
 
 IDENTITY_FILE = ".identity.json"
 IDENTITY_SCHEMA = "diplomatic-cover.identity"

@@ -205,7 +205,7 @@ def default_out_dir() -> Path:
 
 def default_expectations_path() -> Path:
     """Where the public checks read their hashed answers."""
-    from diplomatic_cover.checks import EXPECTATIONS_PATH
+    from diplomatic_cover.answers.checks import EXPECTATIONS_PATH
 
     return EXPECTATIONS_PATH
 

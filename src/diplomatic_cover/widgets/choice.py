@@ -8,13 +8,14 @@ labelled radiogroup; its `value` behaves like RadioButtons' (observe `names="val
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 import anywidget
 import traitlets
 
-STATIC = Path(__file__).resolve().parent / "static"
+from diplomatic_cover import paths
+
+STATIC = paths.package_path("widgets", "static")
 
 
 class ChoiceGroup(anywidget.AnyWidget):

@@ -33,8 +33,8 @@ if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.figure import Figure as MplFigure
 
-    from diplomatic_cover.identity import Student
-    from diplomatic_cover.store import ResponseStore
+    from diplomatic_cover.answers.identity import Student
+    from diplomatic_cover.answers.store import ResponseStore
 
 __all__ = [
     "COOPERATE",
@@ -696,8 +696,8 @@ class ReciprocityGame:
         if not self.save:
             return ""
         try:
-            from diplomatic_cover.identity import current_student
-            from diplomatic_cover.store import ResponseStore
+            from diplomatic_cover.answers.identity import current_student
+            from diplomatic_cover.answers.store import ResponseStore
 
             store = self._store if self._store is not None else ResponseStore()
             student = self._student if self._student is not None else current_student()

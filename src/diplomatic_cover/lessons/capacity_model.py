@@ -425,7 +425,7 @@ def coverage_explorer(baseline: Assumptions = BASELINE) -> Any:
     import ipywidgets as widgets
     from IPython.display import display
 
-    from diplomatic_cover.figures import Figure, kit_style
+    from diplomatic_cover.lessons.figures import Figure, kit_style
 
     style = {"description_width": "210px"}
     layout = widgets.Layout(width="560px")

@@ -42,6 +42,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from diplomatic_cover import paths
+
 if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.figure import Figure as MplFigure
@@ -681,7 +683,7 @@ class MatrixExplorer:
     def _render(self) -> None:
         from IPython.display import display
 
-        from diplomatic_cover.figures import Figure, kit_style
+        from diplomatic_cover.lessons.figures import Figure, kit_style
 
         self._out.clear_output(wait=True)
         with self._out:
@@ -1225,7 +1227,8 @@ def role_cards_markdown() -> str:
 
 
 def _repo_root() -> Path:
-    return Path(__file__).resolve().parents[2]
+    root = paths.kit_root()
+    return root if root is not None else Path.cwd()
 
 
 def main(argv: list[str] | None = None) -> int:

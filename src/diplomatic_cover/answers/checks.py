@@ -33,7 +33,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-EXPECTATIONS_PATH = Path(__file__).resolve().parent / "exercise_expectations.json"
+from diplomatic_cover import paths
+
+EXPECTATIONS_PATH = paths.package_path("exercise_expectations.json")
 EXPECTATIONS_SCHEMA = "diplomatic-cover.exercise-expectations"
 
 NOT_ANSWERED = "not answered"
@@ -639,8 +641,8 @@ def evaluate(spec: Mapping[str, Any], check_id: str, recorded: Any) -> tuple[str
 
 def _record(check_id: str, exercise: str, recorded: Any, passed: bool | None) -> str:
     """Save the checked value in the student's store; a sentence if that failed."""
-    from diplomatic_cover.identity import current_student
-    from diplomatic_cover.store import ResponseStore, StoreError
+    from diplomatic_cover.answers.identity import current_student
+    from diplomatic_cover.answers.store import ResponseStore, StoreError
 
     try:
         ResponseStore().save_check(current_student(), exercise, check_id, recorded, passed=passed)

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from diplomatic_cover import paths
-from diplomatic_cover.authoring import (
+from diplomatic_cover.instructor.authoring import (
     DROPPED_TAGS,
     build_exercises,
     canonical_text,

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import pandas as pd
 
-    from diplomatic_cover.figures import Figure
+    from diplomatic_cover.lessons.figures import Figure
 
 __all__ = [
     "CLAIMS",
@@ -529,7 +529,7 @@ def plot_who_stands_behind() -> Figure:
     """Bar chart: how many statements each kind of source stands behind, original vs rewrite."""
     import matplotlib.pyplot as plt
 
-    from diplomatic_cover.figures import Figure, kit_style
+    from diplomatic_cover.lessons.figures import Figure, kit_style
 
     counts = count_source_types()
     labels = list(counts.index)

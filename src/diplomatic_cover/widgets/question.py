@@ -15,17 +15,18 @@ from typing import Any
 import anywidget
 import traitlets
 
-from diplomatic_cover.catalogue import (
+from diplomatic_cover import paths
+from diplomatic_cover.answers.catalogue import (
     Question,
     is_answered,
     load_answer_key,
     load_catalogue,
     render_markdown,
 )
-from diplomatic_cover.identity import Student, current_student
-from diplomatic_cover.store import ResponseStore, StoreError
+from diplomatic_cover.answers.identity import Student, current_student
+from diplomatic_cover.answers.store import ResponseStore, StoreError
 
-STATIC = Path(__file__).resolve().parent / "static"
+STATIC = paths.package_path("widgets", "static")
 
 
 def parse_number(raw: str, question: Question) -> tuple[float | None, str]:

@@ -25,9 +25,9 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from diplomatic_cover.choice_widget import ChoiceGroup
+from diplomatic_cover.answers.store import StoreError
 from diplomatic_cover.grading.manual_store import ManualScores, read_queue
-from diplomatic_cover.store import StoreError
+from diplomatic_cover.widgets.choice import ChoiceGroup
 
 NOT_SCORED = "not scored"
 
