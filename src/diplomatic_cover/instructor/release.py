@@ -6,8 +6,9 @@ leaves out:
 
 - `instructors/` (guides, exercise sources with solutions, rubrics, grading settings);
 - the answer key (`src/diplomatic_cover/questions/answer_key/`);
-- the hidden checks and reference answers (`src/diplomatic_cover/instructor/`) and the
-  instructors' build tools (`authoring.py`, this module);
+- the hidden checks, the reference answers and the instructors' build tools
+  (`src/diplomatic_cover/instructor/`: `authoring.py`, this module), and the old-path
+  modules `authoring.py` and `release.py` that point there;
 - caches, build residue and tests.
 
 Notebooks are written through the same cleaner as the student copies (outputs, attachments,
@@ -62,6 +63,10 @@ EXCLUDED = (
     "src/diplomatic_cover/authoring.py",
     "src/diplomatic_cover/release.py",
 )
+
+#: The instructor modules that hold answers (their code lines are secrets). The build tools
+#: beside them (`authoring.py`, this module) are left out too, but hold no answers.
+ANSWER_MODULES = ("hidden_checks.py", "reference.py")
 
 _JUNK_PARTS = {"__pycache__", ".ipynb_checkpoints", ".pytest_cache", ".ruff_cache"}
 _JUNK_SUFFIXES = (".pyc", ".pyo", ".egg-info")
@@ -190,7 +195,7 @@ def secrets(root: Path) -> set[str]:
         found |= secret_lines(source) - public
         found |= {block for block in solution_blocks(source) if len(block) >= _MIN_SECRET}
     instructor = root / "src" / "diplomatic_cover" / "instructor"
-    for path in sorted(instructor.rglob("*.py")):
+    for path in (instructor / name for name in ANSWER_MODULES):
         for line in path.read_text(encoding="utf-8").splitlines():
             stripped = line.strip()
             # Code only: hint strings are public (the expectations file shows them).

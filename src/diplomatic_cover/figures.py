@@ -1,0 +1,9 @@
+"""Old path `diplomatic_cover.figures`, kept for one release (README, Layout).
+
+Now `diplomatic_cover.lessons.figures`: import from there.
+"""
+
+from diplomatic_cover._old_paths import forward
+from diplomatic_cover.lessons.figures import *  # noqa: F403
+
+__getattr__ = forward(__name__, "diplomatic_cover.lessons.figures")
