@@ -12,10 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from diplomatic_cover import safe_files as store_module
 from diplomatic_cover._version import __version__
-from diplomatic_cover.answers import store as store_module
 from diplomatic_cover.answers.identity import Student
-from diplomatic_cover.answers.store import ResponseStore, StoreError, file_lock
+from diplomatic_cover.answers.store import ResponseStore
+from diplomatic_cover.safe_files import StoreError, file_lock
 
 NOTEBOOK = "02_espionage_risk"
 ISO_UTC = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z")

@@ -1,9 +1,10 @@
 """Old path `diplomatic_cover.store`, kept for one release (README, Layout).
 
-Now `diplomatic_cover.answers.store`: import from there.
+Now `diplomatic_cover.answers.store` and `diplomatic_cover.safe_files`: import from there.
 """
 
 from diplomatic_cover._old_paths import forward
 from diplomatic_cover.answers.store import *  # noqa: F403
+from diplomatic_cover.safe_files import *  # noqa: F403
 
-__getattr__ = forward(__name__, "diplomatic_cover.answers.store")
+__getattr__ = forward(__name__, "diplomatic_cover.answers.store", "diplomatic_cover.safe_files")

@@ -28,7 +28,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from diplomatic_cover import paths
+from diplomatic_cover import paths, safe_files
 from diplomatic_cover.answers import store
 
 IDENTITY_FILE = ".identity.json"
@@ -156,11 +156,11 @@ def _read_saved_identity(path: Path) -> Student | None:
     except ValueError:
         pass
     # Look again under the lock: another kernel may have just saved a good file.
-    with store.file_lock(path, timeout=5):
+    with safe_files.file_lock(path, timeout=5):
         try:
             return _parse_identity(path)
         except ValueError:
-            kept = store.set_aside(path)
+            kept = safe_files.set_aside(path)
     _notices.append(
         f"Your saved name could not be read; the file was kept as {kept}. "
         "Run set_student('Your Name') to choose your name again."
@@ -198,7 +198,7 @@ def set_student(name: str) -> Student:
     """Choose the name answers are filed under from now on (saved across kernel restarts).
 
     Raises ValueError, worded for the student, for names that cannot be used, and
-    store.StoreError when the answer folder cannot be written.
+    safe_files.StoreError when the answer folder cannot be written.
     """
     student = Student(id=student_id_from_name(name), name=_clean_name(name))
     if len(student.name) > MAX_NAME_LENGTH:
@@ -212,12 +212,12 @@ def set_student(name: str) -> Student:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise store.StoreError(
+        raise safe_files.StoreError(
             f"Your name could not be saved: the folder {path.parent} could not be created "
             f"({error.strerror or error}). Tell your instructor."
         ) from error
-    with store.file_lock(path):
-        store.atomic_write_bytes(path, data)
+    with safe_files.file_lock(path):
+        safe_files.atomic_write_bytes(path, data)
     return student
 
 

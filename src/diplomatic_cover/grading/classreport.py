@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 from diplomatic_cover.answers.catalogue import Catalogue, Question, format_answer, is_answered
-from diplomatic_cover.answers.store import atomic_write_bytes
 from diplomatic_cover.grading.config import GradingConfig
 from diplomatic_cover.grading.exports import number
 from diplomatic_cover.grading.results import (
@@ -26,6 +25,7 @@ from diplomatic_cover.grading.results import (
     StudentResult,
 )
 from diplomatic_cover.handin.report import CONTENT_SECURITY_POLICY, CSS, esc
+from diplomatic_cover.safe_files import atomic_write_bytes
 
 CLASS_REPORT = "class_report.html"
 MIN_GROUP = 5

@@ -25,10 +25,10 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from diplomatic_cover.answers.store import atomic_write_bytes
 from diplomatic_cover.grading.config import GradingConfig
 from diplomatic_cover.grading.ingest import Problem
 from diplomatic_cover.grading.results import MISSING, PENDING, StudentResult
+from diplomatic_cover.safe_files import atomic_write_bytes
 
 GRADES = "grades.csv"
 DETAIL = "grades_detail.csv"

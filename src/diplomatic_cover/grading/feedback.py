@@ -16,7 +16,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from diplomatic_cover.answers.catalogue import Catalogue
-from diplomatic_cover.answers.store import atomic_write_bytes
 from diplomatic_cover.grading.config import CHECK, MANUAL, GradingConfig
 from diplomatic_cover.grading.exports import number
 from diplomatic_cover.grading.results import (
@@ -27,6 +26,7 @@ from diplomatic_cover.grading.results import (
     StudentResult,
 )
 from diplomatic_cover.handin.report import CONTENT_SECURITY_POLICY, CSS, esc
+from diplomatic_cover.safe_files import atomic_write_bytes
 
 FEEDBACK_DIR = "feedback"
 

@@ -25,8 +25,9 @@ from pathlib import Path
 from typing import Any
 
 from diplomatic_cover.answers.identity import Student
-from diplomatic_cover.answers.store import ResponseStore, atomic_write_bytes, file_lock
+from diplomatic_cover.answers.store import ResponseStore
 from diplomatic_cover.grading.config import COMMENT_ID, Criterion
+from diplomatic_cover.safe_files import atomic_write_bytes, file_lock
 
 MANUAL_DIR = "manual"
 SCORES_DIR = "scores"

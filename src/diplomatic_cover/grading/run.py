@@ -33,7 +33,6 @@ from diplomatic_cover.answers.catalogue import (
     load_answer_key,
     load_catalogue,
 )
-from diplomatic_cover.answers.store import StoreError, atomic_write_bytes, file_lock
 from diplomatic_cover.grading import classreport, exports, feedback
 from diplomatic_cover.grading.autograde import (
     GradingError,
@@ -84,6 +83,7 @@ from diplomatic_cover.grading.results import (
     encode_results,
     read_results,
 )
+from diplomatic_cover.safe_files import StoreError, atomic_write_bytes, file_lock
 
 RESULTS = "results.json"
 

@@ -25,8 +25,8 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from diplomatic_cover.answers.store import StoreError
 from diplomatic_cover.grading.manual_store import ManualScores, read_queue
+from diplomatic_cover.safe_files import StoreError
 from diplomatic_cover.widgets.choice import ChoiceGroup
 
 NOT_SCORED = "not scored"
