@@ -10,9 +10,10 @@ from html.parser import HTMLParser
 import pytest
 
 from diplomatic_cover.answers.catalogue import load_catalogue, parse_catalogue
+from diplomatic_cover.answers.state import ANSWERED, INVALID, NOT_ANSWERED
 from diplomatic_cover.answers.store import ResponseStore
 from diplomatic_cover.handin.report import build_report
-from diplomatic_cover.widgets.progress import ANSWERED, INVALID, NOT_ANSWERED, progress
+from diplomatic_cover.widgets.progress import progress
 from tests.sample_answers import ANA, CATALOGUE_TOML, fill_store
 
 

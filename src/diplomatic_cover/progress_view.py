@@ -1,9 +1,12 @@
 """Old path `diplomatic_cover.progress_view`, kept for one release (README, Layout).
 
-Now `diplomatic_cover.widgets.progress`: import from there.
+Now `diplomatic_cover.widgets.progress` and `diplomatic_cover.answers.state`: import from there.
 """
 
 from diplomatic_cover._old_paths import forward
+from diplomatic_cover.answers.state import *  # noqa: F403
 from diplomatic_cover.widgets.progress import *  # noqa: F403
 
-__getattr__ = forward(__name__, "diplomatic_cover.widgets.progress")
+__getattr__ = forward(
+    __name__, "diplomatic_cover.widgets.progress", "diplomatic_cover.answers.state"
+)

@@ -30,17 +30,17 @@ from diplomatic_cover.answers.catalogue import (
     render_markdown,
 )
 from diplomatic_cover.answers.identity import Student
-from diplomatic_cover.answers.store import ResponseStore
-from diplomatic_cover.widgets.progress import (
+from diplomatic_cover.answers.state import (
     ANSWERED,
     INVALID,
     NOT_ANSWERED,
     Documents,
     answer_state,
-    build_progress,
     load_documents,
+    notebook_progress,
     notebook_title,
 )
+from diplomatic_cover.answers.store import ResponseStore
 
 # Nothing may be fetched: no fonts, images, stylesheets, scripts or frames.
 CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
@@ -271,18 +271,20 @@ def build_report(
 ) -> str:
     """One self-contained HTML page of all the student's answers, for handing in.
 
-    `documents` (from `progress.load_documents`) lets a caller that already read the store
+    `documents` (from `answers.state.load_documents`) lets a caller that already read the store
     (the submission) show exactly what it packed; by default the store is read here.
     """
     catalogue = catalogue if catalogue is not None else load_catalogue()
     if documents is None:
         documents = load_documents(student, store)
     generated_at = (generated_at or datetime.now(UTC)).astimezone(UTC)
-    overview = build_progress(student, documents, catalogue)
+    notebooks = notebook_progress(documents, catalogue)
+    answered = sum(nb.answered for nb in notebooks)
+    total = sum(nb.total for nb in notebooks)
     extra = [nb for nb in sorted(documents) if nb not in catalogue.notebooks()]
 
     summary_rows = []
-    for nb in overview.notebooks:
+    for nb in notebooks:
         checks = (documents.get(nb.notebook) or {}).get("checks") or {}
         summary_rows.append(
             f'<tr><td><a href="#{esc(_section_id(nb.notebook))}">'
@@ -295,16 +297,16 @@ def build_report(
             f'<tr><td><a href="#{esc(_section_id(notebook))}">{esc(notebook_title(notebook))}'
             f"</a></td><td>(no catalogue questions)</td><td>{len(checks) or ''}</td></tr>"
         )
-    if overview.answered:
-        headline = f"Answered {overview.answered} of {overview.total} questions."
+    if answered:
+        headline = f"Answered {answered} of {total} questions."
     else:
         headline = (
-            f"Nothing answered yet: 0 of {overview.total} questions have a saved answer "
+            f"Nothing answered yet: 0 of {total} questions have a saved answer "
             f"for {esc(student.name)}."
         )
 
     sections = []
-    for nb in overview.notebooks:
+    for nb in notebooks:
         document = documents.get(nb.notebook) or {}
         answers = document.get("answers") or {}
         questions = "".join(

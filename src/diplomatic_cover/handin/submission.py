@@ -31,10 +31,10 @@ from diplomatic_cover import paths
 from diplomatic_cover._version import __version__
 from diplomatic_cover.answers.catalogue import Catalogue, load_catalogue
 from diplomatic_cover.answers.identity import Student, current_student
+from diplomatic_cover.answers.state import NOT_ANSWERED, answer_state, load_documents
 from diplomatic_cover.answers.store import ResponseStore, is_valid_student_id
 from diplomatic_cover.handin.report import build_report
 from diplomatic_cover.safe_files import StoreError, atomic_write_bytes
-from diplomatic_cover.widgets.progress import NOT_ANSWERED, answer_state, load_documents
 
 FORMAT = "diplomatic-cover.submission"
 FORMAT_VERSION = 1
