@@ -17,14 +17,13 @@ from diplomatic_cover.answers.identity import Student
 from diplomatic_cover.answers.store import ResponseStore
 from diplomatic_cover.handin import submission as submit
 from diplomatic_cover.handin.submission import (
-    BUTTON_LABEL,
     SubmissionError,
     build_submission,
     cli_submit,
     cli_verify,
-    submit_button,
     verify_submission,
 )
+from diplomatic_cover.widgets.handin import BUTTON_LABEL, submit_button
 from tests.sample_answers import ANA, CATALOGUE_TOML, fill_store
 
 ZIP_NAME = "submission-ana-silva.zip"

@@ -21,7 +21,7 @@ _LAZY = {
     "start": "diplomatic_cover.widgets.session",
     "name_box": "diplomatic_cover.widgets.session",
     "progress": "diplomatic_cover.widgets.progress",
-    "submit_button": "diplomatic_cover.handin.submission",
+    "submit_button": "diplomatic_cover.widgets.handin",
 }
 
 __all__ = ["__version__", "ask", "check_setup", "name_box", "progress", "start", "submit_button"]

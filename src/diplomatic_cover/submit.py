@@ -1,9 +1,12 @@
 """Old path `diplomatic_cover.submit`, kept for one release (README, Layout).
 
-Now `diplomatic_cover.handin.submission`: import from there.
+Now `diplomatic_cover.handin.submission` and `diplomatic_cover.widgets.handin`: import from there.
 """
 
 from diplomatic_cover._old_paths import forward
 from diplomatic_cover.handin.submission import *  # noqa: F403
+from diplomatic_cover.widgets.handin import *  # noqa: F403
 
-__getattr__ = forward(__name__, "diplomatic_cover.handin.submission")
+__getattr__ = forward(
+    __name__, "diplomatic_cover.handin.submission", "diplomatic_cover.widgets.handin"
+)
