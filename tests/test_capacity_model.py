@@ -14,7 +14,6 @@ from diplomatic_cover.lessons.capacity_model import (
     Assumptions,
     agents_needed,
     coverage,
-    coverage_explorer,
     describe,
     plot_sensitivity,
     plot_tornado,
@@ -23,6 +22,7 @@ from diplomatic_cover.lessons.capacity_model import (
     swings,
     tornado_alt,
 )
+from diplomatic_cover.widgets.capacity import coverage_explorer
 
 
 def test_the_worked_example_covers_one_officer_in_five():

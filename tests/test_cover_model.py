@@ -7,7 +7,7 @@ matplotlib.use("Agg")
 
 import pytest
 
-from diplomatic_cover.lessons import cover_model as cm
+from diplomatic_cover import cover_model as cm  # the lesson's namespace, sliders included
 from diplomatic_cover.lessons.figures import Figure, kit_style
 
 

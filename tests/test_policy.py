@@ -18,7 +18,6 @@ from diplomatic_cover.lessons.policy import (
     DEFAULT_WEIGHTS,
     OPTIONS,
     ROLE_CARDS,
-    MatrixExplorer,
     flip_points,
     leader,
     most_sensitive,
@@ -31,6 +30,7 @@ from diplomatic_cover.lessons.policy import (
     totals_alt,
     weighted_scores,
 )
+from diplomatic_cover.widgets.policy import MatrixExplorer
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -24,7 +24,6 @@ from diplomatic_cover.lessons.reciprocity_game import (
     STRATEGIES,
     GameOver,
     Payoffs,
-    ReciprocityGame,
     RepeatedGame,
     Strategy,
     counter_ratio_table,
@@ -35,6 +34,7 @@ from diplomatic_cover.lessons.reciprocity_game import (
     tournament,
     twin_matches,
 )
+from diplomatic_cover.widgets.reciprocity import ReciprocityGame
 
 ROOT = Path(__file__).resolve().parents[1]
 EXPULSIONS_CSV = ROOT / "data" / "expulsions.csv"

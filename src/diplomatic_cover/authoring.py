@@ -1,6 +1,7 @@
 """Old path `diplomatic_cover.authoring`, kept for one release (README, Layout).
 
-Now `diplomatic_cover.instructor.authoring`: import from there.
+Import from its new home:
+- `diplomatic_cover.instructor.authoring`
 """
 
 from diplomatic_cover._old_paths import forward

@@ -1,6 +1,7 @@
 """Old path `diplomatic_cover.catalogue`, kept for one release (README, Layout).
 
-Now `diplomatic_cover.answers.catalogue`: import from there.
+Import from its new home:
+- `diplomatic_cover.answers.catalogue`
 """
 
 from diplomatic_cover._old_paths import forward

@@ -1,6 +1,7 @@
 """Old path `diplomatic_cover.checks`, kept for one release (README, Layout).
 
-Now `diplomatic_cover.answers.checks`: import from there.
+Import from its new home:
+- `diplomatic_cover.answers.checks`
 """
 
 from diplomatic_cover._old_paths import forward

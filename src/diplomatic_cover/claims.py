@@ -1,6 +1,7 @@
 """Old path `diplomatic_cover.claims`, kept for one release (README, Layout).
 
-Now `diplomatic_cover.lessons.claims`: import from there.
+Import from its new home:
+- `diplomatic_cover.lessons.claims`
 """
 
 from diplomatic_cover._old_paths import forward

@@ -1,6 +1,7 @@
 """Old path `diplomatic_cover.figures`, kept for one release (README, Layout).
 
-Now `diplomatic_cover.lessons.figures`: import from there.
+Import from its new home:
+- `diplomatic_cover.lessons.figures`
 """
 
 from diplomatic_cover._old_paths import forward

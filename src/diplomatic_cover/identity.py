@@ -1,6 +1,7 @@
 """Old path `diplomatic_cover.identity`, kept for one release (README, Layout).
 
-Now `diplomatic_cover.answers.identity`: import from there.
+Import from its new home:
+- `diplomatic_cover.answers.identity`
 """
 
 from diplomatic_cover._old_paths import forward

@@ -1,6 +1,7 @@
 """Old path `diplomatic_cover.lab_hooks`, kept for one release (README, Layout).
 
-Now `diplomatic_cover.setup.hooks`: import from there.
+Import from its new home:
+- `diplomatic_cover.setup.hooks`
 """
 
 from diplomatic_cover._old_paths import forward

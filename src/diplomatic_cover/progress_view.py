@@ -1,6 +1,8 @@
 """Old path `diplomatic_cover.progress_view`, kept for one release (README, Layout).
 
-Now `diplomatic_cover.widgets.progress` and `diplomatic_cover.answers.state`: import from there.
+Import from its new home:
+- `diplomatic_cover.widgets.progress`
+- `diplomatic_cover.answers.state`
 """
 
 from diplomatic_cover._old_paths import forward

@@ -1,6 +1,7 @@
 """Old path `diplomatic_cover.question_widget`, kept for one release (README, Layout).
 
-Now `diplomatic_cover.widgets.question`: import from there.
+Import from its new home:
+- `diplomatic_cover.widgets.question`
 """
 
 from diplomatic_cover._old_paths import forward

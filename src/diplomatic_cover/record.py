@@ -1,6 +1,7 @@
 """Old path `diplomatic_cover.record`, kept for one release (README, Layout).
 
-Now `diplomatic_cover.lessons.record`: import from there.
+Import from its new home:
+- `diplomatic_cover.lessons.record`
 """
 
 from diplomatic_cover._old_paths import forward

@@ -1,6 +1,7 @@
 """Old path `diplomatic_cover.release`, kept for one release (README, Layout).
 
-Now `diplomatic_cover.instructor.release`: import from there.
+Import from its new home:
+- `diplomatic_cover.instructor.release`
 """
 
 from diplomatic_cover._old_paths import forward

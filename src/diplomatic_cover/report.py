@@ -1,6 +1,7 @@
 """Old path `diplomatic_cover.report`, kept for one release (README, Layout).
 
-Now `diplomatic_cover.handin.report`: import from there.
+Import from its new home:
+- `diplomatic_cover.handin.report`
 """
 
 from diplomatic_cover._old_paths import forward

@@ -1,6 +1,7 @@
 """Old path `diplomatic_cover.session`, kept for one release (README, Layout).
 
-Now `diplomatic_cover.widgets.session`: import from there.
+Import from its new home:
+- `diplomatic_cover.widgets.session`
 """
 
 from diplomatic_cover._old_paths import forward

@@ -1,6 +1,7 @@
 """Old path `diplomatic_cover.setup_env`, kept for one release (README, Layout).
 
-Now `diplomatic_cover.setup.env`: import from there.
+Import from its new home:
+- `diplomatic_cover.setup.env`
 """
 
 from diplomatic_cover._old_paths import forward

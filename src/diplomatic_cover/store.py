@@ -1,6 +1,8 @@
 """Old path `diplomatic_cover.store`, kept for one release (README, Layout).
 
-Now `diplomatic_cover.answers.store` and `diplomatic_cover.safe_files`: import from there.
+Import from its new home:
+- `diplomatic_cover.answers.store`
+- `diplomatic_cover.safe_files`
 """
 
 from diplomatic_cover._old_paths import forward

@@ -1,6 +1,8 @@
 """Old path `diplomatic_cover.submit`, kept for one release (README, Layout).
 
-Now `diplomatic_cover.handin.submission` and `diplomatic_cover.widgets.handin`: import from there.
+Import from its new home:
+- `diplomatic_cover.handin.submission`
+- `diplomatic_cover.widgets.handin`
 """
 
 from diplomatic_cover._old_paths import forward

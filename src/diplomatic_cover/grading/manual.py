@@ -1,6 +1,7 @@
 """Old path `diplomatic_cover.grading.manual`, kept for one release (README, Layout).
 
-Now `diplomatic_cover.widgets.rubric`: import from there.
+Import from its new home:
+- `diplomatic_cover.widgets.rubric`
 """
 
 from diplomatic_cover._old_paths import forward

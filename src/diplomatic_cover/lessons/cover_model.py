@@ -11,9 +11,9 @@ rather than take one as fact.
 
 The module also summarises the kit's expulsion record by wave (`expulsion_waves`) and lists
 Russia's posts in the United States with their status (`russian_posts_in_us`), the two tables
-the notebook puts beside the model.
+the notebook puts beside the model. Its sliders are `widgets.cover.interactive_estimate()`.
 
-pandas, matplotlib and ipywidgets are imported inside the functions that need them, so
+pandas and matplotlib are imported inside the functions that need them, so
 importing this module stays cheap.
 """
 
@@ -37,7 +37,6 @@ __all__ = [
     "Wave",
     "expelled_between",
     "expulsion_waves",
-    "interactive_estimate",
     "officers_under_cover",
     "officers_vs_share_alt",
     "plot_officers_vs_share",
@@ -419,51 +418,6 @@ def officers_vs_share_alt(scenarios: tuple[StaffingScenario, ...] = SCENARIOS) -
         f"{hi:.0%}, " + "; ".join(parts) + " officers. The share moves the answer more than "
         "the number of posts does."
     )
-
-
-def interactive_estimate() -> Any:
-    """Labelled sliders for the three assumptions, with the estimate printed below them.
-
-    Stock ipywidgets, so it works in any Jupyter front end; each slider has a description
-    that a screen reader announces.
-    """
-    import ipywidgets as widgets
-
-    lo, hi = published_share_range()
-    style = {"description_width": "initial"}
-    layout = widgets.Layout(width="32em")
-    posts = widgets.IntSlider(
-        value=3,
-        min=1,
-        max=8,
-        description="Posts open (embassy and consulates)",
-        style=style,
-        layout=layout,
-    )
-    staff = widgets.IntSlider(
-        value=73, min=10, max=150, description="Staff per post (people)", style=style, layout=layout
-    )
-    share = widgets.FloatSlider(
-        value=0.33,
-        min=0.0,
-        max=0.8,
-        step=0.01,
-        readout_format=".0%",
-        description="Share of staff who are officers",
-        style=style,
-        layout=layout,
-    )
-
-    def show(posts: int, staff_per_post: int, share: float) -> None:
-        est = officers_under_cover(posts, float(staff_per_post), share)
-        print(est.summary())
-        below = [e for e in PUBLISHED_SHARES if e.value <= share]
-        print(
-            f"Your share is at or above {len(below)} of the {len(PUBLISHED_SHARES)} published "
-            f"estimates (they run from {lo:.0%} to {hi:.0%}; all are contested)."
-        )
-
-    return widgets.interactive(show, posts=posts, staff_per_post=staff, share=share)
 
 
 # --------------------------------------------------------------------------- the record

@@ -20,14 +20,14 @@ the student's forecast of what each option would do. The module keeps that visib
   linear in any one weight; the catch-up point is therefore exact, not searched for;
 - `sweep(...)`, `plot_totals(...)` and `plot_sweep(...)` draw the totals and one weight's
   effect, with alt text built from the numbers;
-- `MatrixExplorer` gives labelled sliders (stock ipywidgets) for weights and scores;
+- `widgets.policy.MatrixExplorer` gives labelled sliders for weights and scores;
 - `ROLE_CARDS` and `role_card(role)` hold and render the six debate roles; arguments that
   state a fact carry the source they rest on, and the goals and red lines are marked as
   positions written for the role-play, not official statements. `role_cards_markdown()`
   produces the printable `instructors/role_cards.md` (`python -m diplomatic_cover.policy`
   rewrites it; a test checks the file matches).
 
-pandas, matplotlib and ipywidgets are imported inside the functions that need them, so
+pandas and matplotlib are imported inside the functions that need them, so
 importing this module stays cheap.
 """
 
@@ -59,7 +59,6 @@ __all__ = [
     "WEIGHT_MAX",
     "WEIGHT_MIN",
     "Criterion",
-    "MatrixExplorer",
     "Option",
     "Point",
     "RoleCard",
@@ -73,7 +72,6 @@ __all__ = [
     "plot_sweep",
     "plot_totals",
     "role_card",
-    "role_card_picker",
     "role_cards_markdown",
     "sweep",
     "sweep_alt",
@@ -542,166 +540,6 @@ def plot_sweep(
 
 
 # ----------------------------------------------------------------- the slider explorer
-
-
-class MatrixExplorer:
-    """Labelled sliders for the seven weights and for one option's scores at a time.
-
-    The current values stay on the object (`explorer.weights`, `explorer.scores`), so later
-    cells can use the student's own matrix: `flip_points(explorer.weights, explorer.scores)`.
-    Stock ipywidgets only; updates happen when a slider is released, so a small JupyterHub
-    stays responsive. The table and figure below the sliders carry the same numbers as text.
-    """
-
-    def __init__(
-        self,
-        weights: Mapping[str, float] | None = None,
-        scores: Mapping[str, Mapping[str, float]] | None = None,
-    ) -> None:
-        self.weights: dict[str, float] = dict(weights or DEFAULT_WEIGHTS)
-        self.scores: dict[str, dict[str, float]] = {
-            o: dict(row) for o, row in (scores or DEFAULT_SCORES).items()
-        }
-        self._widget: Any = None
-
-    @property
-    def widget(self) -> Any:
-        """The ipywidgets box (built on first use)."""
-        if self._widget is None:
-            self._widget = self._build()
-        return self._widget
-
-    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
-        return self.widget._repr_mimebundle_(**kwargs)
-
-    def reset(self) -> None:
-        """Back to equal weights and the default scores."""
-        self.weights = dict(DEFAULT_WEIGHTS)
-        self.scores = {o: dict(row) for o, row in DEFAULT_SCORES.items()}
-        if self._widget is not None:
-            self._sync_sliders()
-            self._render()
-
-    def _build(self) -> Any:
-        import ipywidgets as widgets
-
-        style = {"description_width": "190px"}
-        layout = widgets.Layout(width="470px")
-        self._weight_sliders = {
-            c.id: widgets.IntSlider(
-                value=int(self.weights[c.id]),
-                min=WEIGHT_MIN,
-                max=WEIGHT_MAX,
-                description=f"{c.label} (weight)",
-                style=style,
-                layout=layout,
-                continuous_update=False,
-            )
-            for c in CRITERIA
-        }
-        self._option_picker = widgets.Dropdown(
-            options=[(o.label, o.id) for o in OPTIONS],
-            value=OPTIONS[0].id,
-            description="Scores of option",
-            style=style,
-            layout=layout,
-        )
-        self._score_sliders = {
-            c.id: widgets.IntSlider(
-                value=int(self.scores[OPTIONS[0].id][c.id]),
-                min=SCORE_MIN,
-                max=SCORE_MAX,
-                description=f"{c.label} (score)",
-                tooltip=f"5 = {c.high}; 1 = {c.low}",
-                style=style,
-                layout=layout,
-                continuous_update=False,
-            )
-            for c in CRITERIA
-        }
-        reset = widgets.Button(description="Reset to defaults", icon="undo")
-        self._out = widgets.Output()
-        self._syncing = False
-
-        def on_weight(change: dict[str, Any]) -> None:
-            if self._syncing:
-                return
-            for cid, slider in self._weight_sliders.items():
-                self.weights[cid] = slider.value
-            self._render()
-
-        def on_score(change: dict[str, Any]) -> None:
-            if self._syncing:
-                return
-            option = self._option_picker.value
-            for cid, slider in self._score_sliders.items():
-                self.scores[option][cid] = slider.value
-            self._render()
-
-        def on_pick(change: dict[str, Any]) -> None:
-            self._sync_sliders()
-
-        for slider in self._weight_sliders.values():
-            slider.observe(on_weight, names="value")
-        for slider in self._score_sliders.values():
-            slider.observe(on_score, names="value")
-        self._option_picker.observe(on_pick, names="value")
-        reset.on_click(lambda _button: self.reset())
-
-        weights_box = widgets.VBox(
-            [
-                widgets.HTML(
-                    "<b>Your weights</b> (0 = ignore this criterion, 10 = most important)"
-                ),
-                *self._weight_sliders.values(),
-            ]
-        )
-        scores_box = widgets.VBox(
-            [
-                widgets.HTML(
-                    "<b>Your scores</b> (1 = worst, 5 = best on that criterion; "
-                    "pick an option, then move its sliders)"
-                ),
-                self._option_picker,
-                *self._score_sliders.values(),
-            ]
-        )
-        self._render()
-        return widgets.VBox([weights_box, scores_box, reset, self._out])
-
-    def _sync_sliders(self) -> None:
-        self._syncing = True
-        try:
-            for cid, slider in self._weight_sliders.items():
-                slider.value = int(self.weights[cid])
-            option = self._option_picker.value
-            for cid, slider in self._score_sliders.items():
-                slider.value = int(self.scores[option][cid])
-        finally:
-            self._syncing = False
-
-    def _render(self) -> None:
-        from IPython.display import display
-
-        from diplomatic_cover.lessons.figures import Figure, kit_style
-
-        self._out.clear_output(wait=True)
-        with self._out:
-            if sum(self.weights.values()) <= 0:
-                print("All weights are 0: give at least one criterion a weight above 0.")
-                return
-            table = weighted_scores(self.weights, self.scores)
-            display(display_table(table))
-            with kit_style():
-                fig = plot_totals(table, title="Your weighted scores")
-            display(
-                Figure(
-                    fig,
-                    alt=totals_alt(table),
-                    source="Your weights and scores: a judgement, not data.",
-                )
-            )
-            display(display_flips(flip_points(self.weights, self.scores)))
 
 
 # ----------------------------------------------------------------- role cards
@@ -1175,26 +1013,6 @@ def role_card(role: str) -> HTMLText:
         f"<h4>Questions to ask the others</h4><ul>{questions}</ul>"
         f"<p><small>{e(_ROLE_NOTE)}</small></p></section>"
     )
-
-
-def role_card_picker() -> Any:
-    """A labelled drop-down that shows the chosen role's card below it."""
-    import ipywidgets as widgets
-
-    picker = widgets.Dropdown(
-        options=[(c.title, c.id) for c in ROLE_CARDS.values()],
-        value=next(iter(ROLE_CARDS)),
-        description="Show the card of",
-        style={"description_width": "140px"},
-        layout=widgets.Layout(width="460px"),
-    )
-    shown = widgets.HTML(str(role_card(picker.value)))
-
-    def on_pick(change: dict[str, Any]) -> None:
-        shown.value = str(role_card(change["new"]))
-
-    picker.observe(on_pick, names="value")
-    return widgets.VBox([picker, shown])
 
 
 PAGE_BREAK = '<!-- page break -->\n<div style="page-break-after: always;"></div>'

@@ -8,8 +8,9 @@ Notebook 03 asks why states answer an expulsion with an expulsion. It does so tw
 * with a **model**: the iterated Prisoner's Dilemma that Robert Axelrod used in his computer
   tournaments. Cooperate means keep or restore the other side's staff; defect means expel or
   cap. `play_match` plays two strategies against each other, `tournament` runs a round robin
-  and returns a pandas DataFrame, and `ReciprocityGame` lets a student play eight rounds, one
-  button press at a time, against a hidden strategy.
+  and returns a pandas DataFrame, and `RepeatedGame` is the game a student plays (eight
+  rounds, one button press at a time, against a hidden strategy) through
+  `widgets.reciprocity.ReciprocityGame`.
 
 Every random draw (a misread move, a forgiving strategy's mercy, the random strategy, the
 hidden opponent) comes from one `random.Random` seeded by the caller, so a given seed always
@@ -17,13 +18,12 @@ gives the same match and tests can check exact scores. Noise here is *mispercept
 probability `noise` a player sees the other's move the wrong way round, while the points are
 paid on what was really played.
 
-pandas, matplotlib and ipywidgets are imported inside the functions that need them, so
+pandas and matplotlib are imported inside the functions that need them, so
 importing this module stays cheap.
 """
 
 from __future__ import annotations
 
-import html
 import random
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -33,8 +33,6 @@ if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.figure import Figure as MplFigure
 
-    from diplomatic_cover.answers.identity import Student
-    from diplomatic_cover.answers.store import ResponseStore
 
 __all__ = [
     "COOPERATE",
@@ -45,7 +43,6 @@ __all__ = [
     "STRATEGIES",
     "MatchResult",
     "Payoffs",
-    "ReciprocityGame",
     "RepeatedGame",
     "RoundResult",
     "Strategy",
@@ -555,189 +552,6 @@ class RepeatedGame:
             "opponent_score": self.opponent_score,
             "payoffs": self.payoffs.as_dict(),
         }
-
-
-def _history_html(game: RepeatedGame) -> str:
-    if not game.moves:
-        return "<p><em>No rounds played yet.</em></p>"
-    cell = '<td style="padding:2px 12px 2px 0">'
-    rows = "".join(
-        f"<tr>{cell}{k}</td>{cell}{MOVE_WORDS[m]}</td>{cell}{MOVE_WORDS[o]}</td>"
-        f"{cell}{p:g}</td>{cell}{q:g}</td></tr>"
-        for k, (m, o, p, q) in enumerate(
-            zip(game.moves, game.opponent_moves, game.points, game.opponent_points, strict=True),
-            start=1,
-        )
-    )
-    return (
-        '<table style="border-collapse:collapse"><caption style="text-align:left">'
-        "Rounds played so far</caption><thead><tr>"
-        + "".join(
-            f'<th scope="col" style="padding:2px 12px 2px 0;text-align:left">{name}</th>'
-            for name in ("Round", "You", "They", "Your points", "Their points")
-        )
-        + "</tr></thead>"
-        f"<tbody>{rows}</tbody></table>"
-    )
-
-
-class ReciprocityGame:
-    """Eight rounds against a hidden strategy, played with two labelled buttons.
-
-    The state lives in `self.game` (a RepeatedGame), so re-displaying the widget or calling
-    `choose("C")` from code shows the same game. Buttons are ordinary HTML buttons: Tab
-    reaches them, Enter or Space presses them. When the last round is played, the record
-    (both sides' moves, the scores and the hidden strategy's key) is saved in the answer
-    store as the check `record_id` of `notebook` -- a record, not a catalogue question, so
-    it is listed under "Recorded checks" in the student's report and never graded.
-    """
-
-    def __init__(
-        self,
-        rounds: int = 8,
-        seed: int | None = None,
-        *,
-        notebook: str = "03_reciprocity",
-        record_id: str = "03.game-log",
-        save: bool = True,
-        store: ResponseStore | None = None,
-        student: Student | None = None,
-    ) -> None:
-        import ipywidgets as widgets
-
-        self.rounds = rounds
-        self.notebook = notebook
-        self.record_id = record_id
-        self.save = save
-        self._store = store
-        self._student = student
-        self._seeds = random.Random(seed)
-        self.games_played = 0
-        self.saved_message = ""
-        self.revealed = False
-        wide = widgets.Layout(width="auto")
-        self.cooperate_button = widgets.Button(
-            description="Keep or restore staff (cooperate)",
-            tooltip="Cooperate: leave the other side's diplomats, visas and banking in place",
-            layout=wide,
-        )
-        self.defect_button = widgets.Button(
-            description="Expel or cap staff (defect)",
-            tooltip="Defect: expel diplomats or cap the other side's staff",
-            layout=wide,
-        )
-        self.reveal_button = widgets.Button(
-            description="Reveal the hidden strategy",
-            tooltip="Shows which strategy you played against (answer the question first)",
-            disabled=True,
-            layout=wide,
-        )
-        self.new_button = widgets.Button(
-            description="Start a new game",
-            tooltip="A new game against a newly drawn hidden strategy",
-            layout=wide,
-        )
-        self.status = widgets.HTML()
-        self.history = widgets.HTML()
-        self.cooperate_button.on_click(lambda _b: self.choose(COOPERATE))
-        self.defect_button.on_click(lambda _b: self.choose(DEFECT))
-        self.reveal_button.on_click(lambda _b: self.reveal())
-        self.new_button.on_click(lambda _b: self.new_game())
-        self.view = widgets.VBox(
-            [
-                widgets.HTML("<strong>Your move this round:</strong>"),
-                widgets.HBox([self.cooperate_button, self.defect_button]),
-                self.status,
-                self.history,
-                widgets.HBox([self.reveal_button, self.new_button]),
-            ]
-        )
-        self.new_game()
-
-    # -- actions -----------------------------------------------------------------------
-
-    def new_game(self) -> None:
-        """Draw a new hidden strategy and start again at round 1."""
-        self.game = RepeatedGame.with_hidden_opponent(self.rounds, self._seeds.getrandbits(64))
-        self.revealed = False
-        self.saved_message = ""
-        self._refresh("A new game: the other side's strategy has been drawn and is hidden.")
-
-    def choose(self, move: str) -> RoundResult | None:
-        """Play one round (what the buttons do); returns None once the game is over."""
-        if self.game.finished:
-            self._refresh("The game is over. Reveal the strategy or start a new game.")
-            return None
-        result = self.game.play(move)
-        note = (
-            f"Round {result.round}: you {MOVE_WORDS[result.move]}, they "
-            f"{MOVE_WORDS[result.opponent_move]}. You get {result.points:g}, "
-            f"they get {result.opponent_points:g}."
-        )
-        if self.game.finished:
-            self.games_played += 1
-            self.saved_message = self._save()
-        self._refresh(note)
-        return result
-
-    def reveal(self) -> str:
-        """Name the hidden strategy (only once the game is over)."""
-        if not self.game.finished:
-            self._refresh("Finish all rounds before revealing the strategy.")
-            return ""
-        self.revealed = True
-        strategy = STRATEGIES[self.game.opponent]
-        self._refresh(f"The hidden strategy was {strategy.name}: it {strategy.rule}.")
-        return strategy.name
-
-    # -- saving and drawing ------------------------------------------------------------
-
-    def _save(self) -> str:
-        if not self.save:
-            return ""
-        try:
-            from diplomatic_cover.answers.identity import current_student
-            from diplomatic_cover.answers.store import ResponseStore
-
-            store = self._store if self._store is not None else ResponseStore()
-            student = self._student if self._student is not None else current_student()
-            store.save_check(
-                student, self.notebook, self.record_id, self.game.record(), passed=None
-            )
-        except Exception as error:  # a failed save must never break the game
-            return f"Your moves could not be saved ({error}); the game itself is not affected."
-        return "Your moves and score were saved with your answers."
-
-    def _refresh(self, note: str) -> None:
-        game = self.game
-        over = game.finished
-        self.cooperate_button.disabled = over
-        self.defect_button.disabled = over
-        self.reveal_button.disabled = not over or self.revealed
-        if over:
-            head = (
-                f"<strong>Game over after {game.rounds} rounds.</strong> "
-                f"Your score: {game.score:g} · Their score: {game.opponent_score:g}."
-            )
-        else:
-            head = (
-                f"<strong>Round {game.played + 1} of {game.rounds}.</strong> "
-                f"Your score: {game.score:g} · Their score: {game.opponent_score:g}."
-            )
-        extra = f"<br>{html.escape(self.saved_message)}" if self.saved_message else ""
-        self.status.value = (
-            f'<div role="status" aria-live="polite">{head}<br>{html.escape(note)}{extra}</div>'
-        )
-        self.history.value = _history_html(game)
-
-    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
-        return self.view._repr_mimebundle_(**kwargs)
-
-    def __repr__(self) -> str:
-        return (
-            f"Reciprocity game: round {min(self.game.played + 1, self.rounds)} of {self.rounds}, "
-            f"score {self.game.score:g} to {self.game.opponent_score:g}."
-        )
 
 
 # ---------------------------------------------------------------------------------------
