@@ -25,10 +25,11 @@ def _teaching_texts():
         "instructors/**/*.md",
         "notebooks/*.md",
         "src/diplomatic_cover/questions/*/*.toml",
+        "src/diplomatic_cover/lessons/data/*",
     ):
         for path in sorted(ROOT.glob(pattern)):
             yield path, path.read_text(encoding="utf-8")
-    for path in sorted(ROOT.glob("src/diplomatic_cover/*.py")):
+    for path in sorted(ROOT.glob("src/**/*.py")):
         yield path, path.read_text(encoding="utf-8")
 
 

@@ -10,6 +10,7 @@ estimates of how many people it takes to watch one person around the clock range
 assumption easy and its consequence visible:
 
 - `Assumptions` holds the four inputs, each with a documented plausible range (`RANGES`);
+  baselines, ranges, labels and units are data, in `lessons/data/capacity_model.toml`;
 - `coverage(assumptions)` gives the share of officers watched full-time and the shortfall;
 - `sensitivity(baseline, ranges, steps)` sweeps one input at a time across its range and
   returns a tidy DataFrame, and `swings(baseline, ranges)` gives the low/high ends for a
@@ -31,6 +32,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, fields, replace
 from typing import TYPE_CHECKING, Any
+
+from diplomatic_cover.lessons import read_data
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -54,6 +57,10 @@ __all__ = [
     "swings",
     "tornado_alt",
 ]
+
+
+#: Each assumption's baseline, range, label and unit (`lessons/data/capacity_model.toml`).
+_ASSUMPTIONS: dict[str, dict[str, Any]] = read_data("capacity_model.toml")
 
 
 @dataclass(frozen=True)
@@ -80,10 +87,10 @@ class Assumptions:
             no source gives the share for counterintelligence squads.
     """
 
-    officers: int = 100
-    agents: int = 1000
-    agents_per_target: int = 20
-    other_work_pct: int = 60
+    officers: int = _ASSUMPTIONS["officers"]["baseline"]
+    agents: int = _ASSUMPTIONS["agents"]["baseline"]
+    agents_per_target: int = _ASSUMPTIONS["agents_per_target"]["baseline"]
+    other_work_pct: int = _ASSUMPTIONS["other_work_pct"]["baseline"]
 
     def __post_init__(self) -> None:
         # Checked here, not in the sliders, so a typo in a notebook cell fails with a sentence.
@@ -104,19 +111,11 @@ BASELINE = Assumptions()
 #: They are judgement calls, documented in `Assumptions`; the notebook invites students to
 #: widen or narrow them and see how the ranking in the tornado chart changes.
 RANGES: dict[str, tuple[int, int]] = {
-    "officers": (50, 300),
-    "agents": (250, 2500),
-    "agents_per_target": (4, 30),
-    "other_work_pct": (20, 90),
+    name: (entry["low"], entry["high"]) for name, entry in _ASSUMPTIONS.items()
 }
 
 #: Plain-English labels for slider descriptions, plot panels and tables.
-LABELS: dict[str, str] = {
-    "officers": "Officers to watch",
-    "agents": "Agents available",
-    "agents_per_target": "Agents per target (24/7)",
-    "other_work_pct": "Effort on other priorities",
-}
+LABELS: dict[str, str] = {name: entry["label"] for name, entry in _ASSUMPTIONS.items()}
 
 #: Caption text for every figure drawn from the model: it is a model, not data.
 MODEL_SOURCE = (
@@ -125,12 +124,7 @@ MODEL_SOURCE = (
 )
 
 #: Units for axis labels.
-UNITS: dict[str, str] = {
-    "officers": "people",
-    "agents": "people",
-    "agents_per_target": "people per watched officer",
-    "other_work_pct": "% of agents' time",
-}
+UNITS: dict[str, str] = {name: entry["unit"] for name, entry in _ASSUMPTIONS.items()}
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,8 @@ officers, so the kit does not pretend to: the model multiplies three assumptions
 can see and change (posts open, staff per post, share of staff who are officers) and reports
 a point estimate with a low–high range. The published "shares" it offers as guides are
 contested estimates made by intelligence services, anonymous officials and journalists, each
-kept with who made it and where it was read (`PUBLISHED_SHARES`), so a student can weigh them
-rather than take one as fact.
+kept with who made it and where it was read (`PUBLISHED_SHARES`, from the data file
+`lessons/data/cover_model.toml`), so a student can weigh them rather than take one as fact.
 
 The module also summarises the kit's expulsion record by wave (`expulsion_waves`) and lists
 Russia's posts in the United States with their status (`russian_posts_in_us`), the two tables
@@ -22,6 +22,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
+
+from diplomatic_cover.lessons import read_data
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -72,108 +74,15 @@ class ShareEstimate:
     note: str = ""
 
 
-#: Every estimate the kit found and read. None is a measurement: each is a judgement by an
-#: intelligence service, an unnamed official or a newspaper, and the kit's own derived figure
-#: says so. Add a row only with a source you have read.
-PUBLISHED_SHARES: tuple[ShareEstimate, ...] = (
-    ShareEstimate(
-        place="United States",
-        year=2018,
-        value=round(100 / 455, 2),
-        qualifier="more than",
-        who="derived by the kit from a senior US official (via Reuters) and the Russian ministry",
-        basis="kit's own arithmetic from two sources",
-        source_title=(
-            "Expulsion unlikely to cripple Russian spying: US officials (Reuters, in The Straits "
-            "Times, Mar 2018); Moscow says US has to reduce personnel of diplomatic missions to "
-            "455 people (Kyiv Post/Interfax, 28 Jul 2017)"
-        ),
-        source_url=(
-            "https://www.straitstimes.com/world/united-states/"
-            "expulsion-unlikely-to-cripple-russian-spying-us-officials ; "
-            "https://www.kyivpost.com/russia/moscow-says-us-reduce-personnel-diplomatic-missions-455-people.html"
-        ),
-        note=(
-            "'Well over' 100 spies posing as diplomats (a senior US official, March 2018) divided "
-            "by 455, the figure Moscow gave in July 2017 as the number of Russian diplomatic and "
-            "technical staff in the US. Different dates; neither source says whether the UN "
-            "mission is included."
-        ),
-    ),
-    ShareEstimate(
-        place="Switzerland (Bern and Geneva)",
-        year=2023,
-        value=round(1 / 3, 2),
-        qualifier="at least",
-        who=(
-            "Swiss Federal Intelligence Service (FIS), annual report; its director Christian Dussey"
-        ),
-        basis="official estimate, published",
-        source_title=(
-            "Spies from Russia and China are active in Switzerland, the Swiss government claims "
-            "(EMC News)"
-        ),
-        source_url=(
-            "https://www.emcnews.com/"
-            "spies-from-russia-and-china-are-active-in-switzerland-the-swiss-government-claims/"
-        ),
-        note="Of about 220 people accredited as diplomatic or technical-administrative staff.",
-    ),
-    ShareEstimate(
-        place="Austria",
-        year=2024,
-        value=round(100 / 252, 2),
-        qualifier="about",
-        who="an unnamed Central European intelligence chief, as reported by VSquare",
-        basis="anonymous official, press report",
-        source_title=(
-            "100 Russian spies operating in Austria with diplomatic cover – VSquare (Rubryka)"
-        ),
-        source_url="https://rubryka.com/en/2024/03/24/shpyguniv-pid-dyplomatychnym-prykryttyam/",
-        note=(
-            "About 100 of at least 252 diplomatic staff (an Austrian official's tally). Austria's "
-            "foreign minister gave 258 accredited staff in May 2024."
-        ),
-    ),
-    ShareEstimate(
-        place="Austria",
-        year=2024,
-        value=0.5,
-        qualifier="up to",
-        who="Austrian intelligence estimates, as reported by The Wall Street Journal",
-        basis="officials, press report",
-        source_title=(
-            "Russia uses Austria's capital as HQ for its spies in Europe (online.ua, citing WSJ)"
-        ),
-        source_url="https://news.online.ua/en/russia-uses-austrias-capital-as-hq-for-its-spies-in-eupore-881047/",
-        note=(
-            "Of more than 500 Russian officials in Austria, a headcount the foreign minister's "
-            "258 accredited staff does not match; he denied that Austria took in spies expelled "
-            "elsewhere."
-        ),
-    ),
-    ShareEstimate(
-        place="United Kingdom (London embassy)",
-        year=None,
-        value=0.5,
-        qualifier="up to",
-        who="a senior source quoted by The Daily Telegraph",
-        basis="anonymous source, press report",
-        source_title="Back to the Cold War? (SQR Group, quoting The Daily Telegraph)",
-        source_url="https://www.sqrgroup.com/back-to-the-cold-war/",
-        note="Undated copy; written before the London Olympic Games and the Queen's Jubilee.",
-    ),
-    ShareEstimate(
-        place="Czech Republic",
-        year=None,
-        value=round(2 / 3, 2),
-        qualifier="up to",
-        who="unnamed sources cited by the Czech daily Lidové noviny",
-        basis="anonymous sources, press report",
-        source_title="Annual report says Russian embassy in CR full of spies (CDDI)",
-        source_url="https://www.cddi.eu/article48.html",
-        note="Of diplomatic staff; undated copy of a report on the Czech BIS annual report.",
-    ),
+_DATA = read_data("cover_model.toml")
+
+#: Every estimate the kit found and read (`lessons/data/cover_model.toml`). None is a
+#: measurement: each is a judgement by an intelligence service, an unnamed official or a
+#: newspaper, and the kit's own derived figure says so. Add one only with a source you have read.
+PUBLISHED_SHARES: tuple[ShareEstimate, ...] = tuple(
+    # TOML has no null: an undated estimate leaves `year` out.
+    ShareEstimate(**{"year": None, **entry})
+    for entry in _DATA["published_shares"]
 )
 
 
@@ -298,54 +207,10 @@ class StaffingScenario:
         return self.total_staff / self.posts
 
 
-_NYT_TITLE = (
-    "Plan to Return Russian Diplomats to U.S. Poses Espionage Risk (The New York Times, "
-    "9 Mar 2025; copy at globalpolitics.info)"
-)
-_NYT_URL = (
-    "https://globalpolitics.info/us/plan-to-return-russian-diplomats-to-us-carries-spying-risk.html"
-)
-
 #: Three staffing levels to compare. Only the first and the last are reported figures; the
 #: middle one is an assumption, built from the first, and labelled as such.
-SCENARIOS: tuple[StaffingScenario, ...] = (
-    StaffingScenario(
-        name="2025 as reported: 3 posts, about 220 diplomats",
-        posts=3,
-        total_staff=220,
-        basis=(
-            "Reported: about 220 Russian diplomats in the US, most at the embassy, dozens in New "
-            "York and Houston. The report does not say whether the UN mission is counted."
-        ),
-        source_title=_NYT_TITLE,
-        source_url=_NYT_URL,
-    ),
-    StaffingScenario(
-        name="Assumed: San Francisco and Seattle reopen at the same average",
-        posts=5,
-        total_staff=220 / 3 * 5,
-        basis=(
-            "Assumption, not a report: two reopened consulates staffed like today's average post "
-            "(220 / 3 ≈ 73 each)."
-        ),
-        source_title=_NYT_TITLE,
-        source_url=_NYT_URL,
-    ),
-    StaffingScenario(
-        name="2017 parity figure: 5 posts, 455 staff",
-        posts=5,
-        total_staff=455,
-        basis=(
-            "Reported: the number of Russian diplomatic and technical staff in the US that "
-            "Moscow cited in July 2017 when it capped US staff in Russia at 455; Russia then had "
-            "an embassy and consulates in New York, San Francisco, Seattle and Houston."
-        ),
-        source_title=(
-            "Moscow says US has to reduce personnel of diplomatic missions to 455 people "
-            "(Kyiv Post/Interfax, 28 Jul 2017)"
-        ),
-        source_url="https://www.kyivpost.com/russia/moscow-says-us-reduce-personnel-diplomatic-missions-455-people.html",
-    ),
+SCENARIOS: tuple[StaffingScenario, ...] = tuple(
+    StaffingScenario(**entry) for entry in _DATA["scenarios"]
 )
 
 
@@ -433,14 +298,9 @@ class Wave:
     trigger: str
 
 
-#: The three waves the article's officials point to. The 2016–17 window joins the US
-#: expulsions of December 2016 to the closures of September 2017, which Washington presented
-#: as the same dispute; the 2018 window runs from the UK's move to Russia's last answers.
-WAVES: tuple[Wave, ...] = (
-    Wave("2016–17", "2016-12-29", "2017-12-31", "US response to election interference; parity"),
-    Wave("2018", "2018-03-14", "2018-04-30", "Skripal poisoning in Salisbury"),
-    Wave("2022", "2022-02-24", "2022-12-31", "Russia's full-scale invasion of Ukraine"),
-)
+#: The three waves the article's officials point to (the data file says why each window
+#: starts and ends where it does).
+WAVES: tuple[Wave, ...] = tuple(Wave(**entry) for entry in _DATA["waves"])
 
 
 def expulsion_waves(expulsions: pd.DataFrame | None = None) -> pd.DataFrame:

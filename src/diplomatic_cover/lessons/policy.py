@@ -8,8 +8,9 @@ a weight from 0 to 10, and an option's total is the weighted average of its scor
 weights nor the scores are facts. The weights say what the student cares about; the scores are
 the student's forecast of what each option would do. The module keeps that visible:
 
-- `OPTIONS` and `CRITERIA` hold the choices as data, each criterion with a sentence saying what
-  a 5 means, so "5 on intelligence risk" cannot be read backwards;
+- `OPTIONS` and `CRITERIA` hold the choices as data (`lessons/data/policy_matrix.toml`), each
+  criterion with a sentence saying what a 5 means, so "5 on intelligence risk" cannot be read
+  backwards;
 - `DEFAULT_SCORES` is a starting point labelled as the kit authors' judgement, for students
   to change, and `DEFAULT_WEIGHTS` weighs every criterion equally (5), the one neutral start;
 - `weighted_scores(weights, scores)` returns the table of contributions and totals;
@@ -21,7 +22,8 @@ the student's forecast of what each option would do. The module keeps that visib
 - `sweep(...)`, `plot_totals(...)` and `plot_sweep(...)` draw the totals and one weight's
   effect, with alt text built from the numbers;
 - `widgets.policy.MatrixExplorer` gives labelled sliders for weights and scores;
-- `ROLE_CARDS` and `role_card(role)` hold and render the six debate roles; arguments that
+- `ROLE_CARDS` (read from `lessons/data/role_cards.toml`) and `role_card(role)` hold and
+  render the six debate roles; arguments that
   state a fact carry the source they rest on, and the goals and red lines are marked as
   positions written for the role-play, not official statements. `role_cards_markdown()`
   produces the printable `instructors/role_cards.md` (`python -m diplomatic_cover.policy`
@@ -43,6 +45,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from diplomatic_cover import paths
+from diplomatic_cover.lessons import read_data
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -101,96 +104,22 @@ class Criterion:
     low: str
 
 
-OPTIONS: tuple[Option, ...] = (
-    Option(
-        "restore-fully",
-        "Restore fully",
-        "Go back to the footprint before 2016: reopen the consulates each side closed, return "
-        "Russia's seized properties, lift staffing caps, restore normal visas and banking.",
-    ),
-    Option(
-        "restore-capped",
-        "Restore with caps and conditions",
-        "Equal, capped numbers on both sides; names notified in advance and individuals "
-        "refusable; travel notice; banking and visas fixed first; new posts only in later, "
-        "reversible steps tied to Russia's conduct.",
-    ),
-    Option(
-        "status-quo",
-        "Keep the status quo",
-        "Keep the working-level talks on banking, visas and staffing; no new posts, no "
-        "return of properties, no change to the present numbers.",
-    ),
-    Option(
-        "reduce-further",
-        "Reduce further",
-        "Expel more suspected officers and set a lower cap on Russia's presence, in step "
-        "with European allies, accepting that Russia will answer in kind.",
-    ),
-)
+_MATRIX = read_data("policy_matrix.toml")
 
-CRITERIA: tuple[Criterion, ...] = (
-    Criterion(
-        "intel-risk",
-        "Intelligence risk",
-        "adds the least room for Russian intelligence work in the US",
-        "gives Russian intelligence the most room",
-    ),
-    Criterion(
-        "open-channels",
-        "Open channels",
-        "best keeps communication between the governments working",
-        "leaves the fewest working channels",
-    ),
-    Criterion(
-        "consular",
-        "Consular services",
-        "gives citizens of both countries the best consular help and visas",
-        "leaves citizens with the least consular help",
-    ),
-    Criterion(
-        "reciprocity",
-        "Reciprocity for US diplomats",
-        "gets US diplomats in Russia the best staffing, visas and banking",
-        "leaves US diplomats in Russia worst off",
-    ),
-    Criterion(
-        "alliance",
-        "Signal to allies",
-        "most reassures European allies and Ukraine",
-        "most worries European allies and Ukraine",
-    ),
-    Criterion(
-        "fbi-burden",
-        "FBI workload",
-        "puts the lightest counterintelligence load on the FBI",
-        "puts the heaviest load on the FBI",
-    ),
-    Criterion(
-        "civil-liberties",
-        "Law and civil liberties",
-        "puts the least pressure on privacy, due process and fair treatment",
-        "puts the most pressure on civil liberties",
-    ),
-)
+OPTIONS: tuple[Option, ...] = tuple(Option(**option) for option in _MATRIX["options"])
+CRITERIA: tuple[Criterion, ...] = tuple(Criterion(**criterion) for criterion in _MATRIX["criteria"])
 
 SCORE_MIN, SCORE_MAX = 1, 5
 WEIGHT_MIN, WEIGHT_MAX = 0, 10
 
 #: Every criterion weighed equally: the only start that does not prejudge what matters.
-DEFAULT_WEIGHTS: dict[str, float] = {c.id: 5 for c in CRITERIA}
+DEFAULT_WEIGHTS: dict[str, float] = {c.id: _MATRIX["default_weight"] for c in CRITERIA}
 
-#: The kit authors' starting judgement, to be argued with and changed. Not data.
-#: Order of each row: intel-risk, open-channels, consular, reciprocity, alliance, fbi-burden,
-#: civil-liberties (5 = best on that criterion, as `Criterion.high` says).
+#: The kit authors' starting judgement, to be argued with and changed: a judgement, not a
+#: measurement. One row per option, in criteria order (5 = best on that criterion, as
+#: `Criterion.high` says).
 DEFAULT_SCORES: dict[str, dict[str, float]] = {
-    option: dict(zip([c.id for c in CRITERIA], row, strict=True))
-    for option, row in {
-        "restore-fully": (1, 5, 5, 4, 1, 1, 2),
-        "restore-capped": (3, 4, 4, 4, 2, 3, 3),
-        "status-quo": (4, 2, 2, 2, 4, 4, 4),
-        "reduce-further": (5, 1, 1, 1, 5, 5, 3),
-    }.items()
+    option: {c.id: row[c.id] for c in CRITERIA} for option, row in _MATRIX["default_scores"].items()
 }
 
 _OPTION_LABELS = {o.id: o.label for o in OPTIONS}
@@ -539,9 +468,6 @@ def plot_sweep(
     return fig
 
 
-# ----------------------------------------------------------------- the slider explorer
-
-
 # ----------------------------------------------------------------- role cards
 
 
@@ -567,407 +493,31 @@ class RoleCard:
     questions: tuple[tuple[str, str], ...]  # (role id asked, question)
 
 
-_RUBIO_RIYADH = (
-    "Reuters (H. Pamuk, S. Lewis), “US, Russia agree to restore diplomatic missions as first "
-    "step in Ukraine war talks”, 18 Feb 2025 (copy in the Los Angeles Post)",
-    "https://lapost.com/content/us-russia-agree-to-restore-diplomatic-missions-as-first-step-in-ukraine-war-talks",
-)
-_CNN_ONLINE_UA = (
-    "Online.ua summarising CNN, “Russia seeks to resume espionage activities in the US under "
-    "diplomatic cover”, 28 Feb 2025",
-    "https://news.online.ua/en/russia-seeks-to-resume-espionage-activities-in-the-us-under-diplomatic-cover-891239/",
-)
-_FBI_SHIFT = (
-    "Ticklethewire (S. Neavling), “FBI Shifts Thousands of Agents to Immigration Enforcement, "
-    "Alarming Current And Former Officials”, Oct 2025, reporting FBI data first published by "
-    "The Washington Post",
-    "https://ticklethewire.com/?p=154424",
-)
-_TASS_ISTANBUL = (
-    "TASS (copy on news-pravda.com), “Russian, US diplomats discuss steps in Istanbul to fund "
-    "their embassies”, 28 Feb 2025",
-    "https://turkey.news-pravda.com/en/world/2025/02/28/4650.html",
-)
+_CARDS = read_data("role_cards.toml")
+
+
+def _point(entry: Mapping[str, str]) -> Point:
+    """A role card's argument; `cite` names one of the sources several arguments share."""
+    if "cite" in entry:
+        shared = _CARDS["sources"][entry["cite"]]
+        return Point(entry["text"], shared["title"], shared["url"])
+    return Point(entry["text"], entry.get("source", ""), entry.get("url", ""))
+
 
 ROLE_CARDS: dict[str, RoleCard] = {
-    card.id: card
-    for card in (
-        RoleCard(
-            id="state",
-            title="US State Department",
-            who="The team negotiating embassy operations with Moscow, reporting to the "
-            "Secretary of State.",
-            goals=(
-                "A US embassy in Moscow that can work: enough staff, bank accounts, "
-                "contracted services and local hires.",
-                "A working channel to Moscow while diplomacy over the war in Ukraine goes on.",
-                "Keep the embassy talks narrow: operations, not a general normalisation.",
-            ),
-            arguments=(
-                Point(
-                    "In Riyadh (18 Feb 2025) Secretary Rubio said both sides needed missions "
-                    "able to “function normally” to keep channels open, and that years of "
-                    "tit-for-tat measures had badly cut US ability to operate in Moscow.",
-                    *_RUBIO_RIYADH,
-                ),
-                Point(
-                    "In Istanbul (27 Feb 2025) the US side raised banking, contracted services "
-                    "and “stable and sustainable staffing levels” at Embassy Moscow.",
-                    "The Moscow Times, “Russian and U.S. Officials Discussed Restoring Embassy "
-                    "Staff, Banking Issues at Istanbul Talks”, 28 Feb 2025",
-                    "https://www.themoscowtimes.com/2025/02/28/russian-and-us-officials-discussed-restoring-embassy-staff-banking-issues-at-istanbul-talks-a88198",
-                ),
-                Point(
-                    "After the second round (10 Apr 2025) the Department called Russia's ban on "
-                    "hiring local staff the key obstacle to stable staffing at Embassy Moscow.",
-                    "Reuters (copy on todayheadline.co), “U.S. and Russia move towards "
-                    "normalizing relations and easing diplomatic work”, 11 Apr 2025",
-                    "https://todayheadline.co/u-s-and-russia-move-towards-normalizing-relations-and-easing-diplomatic-work/",
-                ),
-                Point(
-                    "Russia's 2021 ban on local staff was expected to leave about 120 US "
-                    "officials in Moscow; the US ambassador put the mission at about 1,200 "
-                    "people in 2017.",
-                    "Foreign Policy, “Under Putin's Rules, U.S. Mission in Russia Left With "
-                    "Skeleton Crew”, 29 Jul 2021",
-                    "https://foreignpolicy.com/2021/07/29/putin-biden-us-embassy-moscow-number-cut-foreign-service-nationals-state-department/",
-                ),
-                Point(
-                    "The Department's spokesperson said the talks were about embassy "
-                    "operations only, not normalising relations overall, which could come only "
-                    "once there was peace between Russia and Ukraine (8 Apr 2025).",
-                    "StratNews Global, “Russia, US set for fresh round of talks in Istanbul on "
-                    "April 10”, Apr 2025",
-                    "https://stratnewsglobal.com/united-states/russia-us-set-for-fresh-round-of-talks-in-istanbul-on-april-10",
-                ),
-            ),
-            red_lines=(
-                "No return of Russia's seized properties without something real in return.",
-                "Any increase of Russian staff in the US is matched by visas and staff for US "
-                "diplomats in Russia.",
-                "Ukraine is not traded in the embassy channel.",
-            ),
-            questions=(
-                ("fbi", "If we agreed a capped, equal increase, what would you need to cover it?"),
-                (
-                    "russia",
-                    "Will Russia lift the ban on local staff at our embassy before we discuss "
-                    "property?",
-                ),
-                (
-                    "congress",
-                    "Would you fund more counterintelligence work if we signed a capped deal?",
-                ),
-            ),
-        ),
-        RoleCard(
-            id="fbi",
-            title="FBI counterintelligence",
-            who="The FBI managers who would have to watch any Russian officials who arrive.",
-            goals=(
-                "Keep the number of Russian intelligence officers in the US low, and know who "
-                "they are.",
-                "Keep Russian posts and staff away from sensitive military and technology sites.",
-                "Have the people and money to cover whatever presence is agreed.",
-            ),
-            arguments=(
-                Point(
-                    "Since 2016 the US has expelled more than 100 Russian diplomats suspected "
-                    "of spying; European states expelled Russian officers en masse after 2022.",
-                    *_CNN_ONLINE_UA,
-                ),
-                Point(
-                    "The US closed Russia's consulate in Seattle in 2018; CNN reports the "
-                    "reason was its closeness to Naval Base Kitsap, a submarine base.",
-                    *_CNN_ONLINE_UA,
-                ),
-                Point(
-                    "When the US took back two Russian compounds in December 2016, the Obama "
-                    "administration said they were used for “intelligence-related purposes”.",
-                    "Washington Examiner, “Marco Rubio among bipartisan trio warning Trump not "
-                    "to return seized Russia compounds to Putin”, Jul 2017",
-                    "https://www.washingtonexaminer.com/news/2401707/marco-rubio-among-bipartisan-trio-warning-trump-not-to-return-seized-russia-compounds-to-putin",
-                ),
-                Point(
-                    "Experts told the New York Times that even if both sides added diplomats "
-                    "in equal numbers, Russian officers would gain more, because they would "
-                    "work in a more open society.",
-                    "The New York Times (copy on am1.news), “Plan to Return Russian Diplomats "
-                    "to U.S. Poses Espionage Risk”, Mar 2025",
-                    "https://am1.news/usconservative/topic/nyt/6-slug-plan-to-return-russian-diplomats-to-us-poses-espionage-risk",
-                ),
-                Point(
-                    "FBI figures obtained by Senator Warner (Oct 2025) showed nearly one agent "
-                    "in four assigned to immigration enforcement, and as many as 40% in some "
-                    "of the largest field offices, some pulled from counterintelligence cases. "
-                    "FBI Director Kash Patel has defended the changes.",
-                    *_FBI_SHIFT,
-                ),
-            ),
-            red_lines=(
-                "No reopened post near a sensitive military site without a security review.",
-                "No increase without names in advance, the right to refuse individuals, and "
-                "notice of travel.",
-            ),
-            questions=(
-                ("state", "What will we get in Moscow for each Russian official we accept here?"),
-                (
-                    "civil",
-                    "Which kinds of monitoring of foreign officials do you accept as legitimate?",
-                ),
-                ("congress", "Will you pay for the extra coverage a deal would need?"),
-            ),
-        ),
-        RoleCard(
-            id="russia",
-            title="Russian Foreign Ministry",
-            who="Russia's negotiating team, led in 2025 by Ambassador Alexander Darchiev.",
-            goals=(
-                "Return of six diplomatic properties in the US that Russia says were seized "
-                "illegally in 2016–2018.",
-                "Direct flights between the two countries again.",
-                "Normal working conditions for Russia's diplomats: visas, banking, staffing.",
-                "Move from embassy “irritants” to wider normal relations.",
-            ),
-            arguments=(
-                Point(
-                    "After Istanbul the ministry said both sides agreed steps so that both "
-                    "missions can be financed without obstruction, on a reciprocal basis; it "
-                    "raised the six properties it calls “wrongfully expropriated” and proposed "
-                    "restoring direct flights.",
-                    *_TASS_ISTANBUL,
-                ),
-                Point(
-                    "Foreign Minister Lavrov (Nov 2025): the “irritants” were inherited from "
-                    "the previous US administration; Russia had handed over proposals on the "
-                    "properties and on flights and was still waiting for an answer.",
-                    "Vestnik Kavkaza, “Lavrov assesses current state of Russia-US relations”, "
-                    "8 Nov 2025",
-                    "https://en.vestikavkaza.ru/news/Lavrov-assesses-current-state-of-Russia-US-relations.html",
-                ),
-                Point(
-                    "Ambassador Darchiev (Nov 2025): the State Department refuses to discuss "
-                    "the properties, and ties any serious talk about flights to a Ukraine "
-                    "settlement on US terms.",
-                    "TASS, report of Darchiev's interview with Kommersant, 19 Nov 2025",
-                    "https://tass.com/politics/2045645",
-                ),
-                Point(
-                    "Spokeswoman Zakharova (Oct 2021): US claims that Russia had four times as "
-                    "many diplomats in the US as the US had in Russia wrongly counted Russia's "
-                    "UN mission; its embassy and two consulates had fewer than 200 staff, "
-                    "against about 130 Americans in Russia.",
-                    "RBC (copy on The Goa Spotlight), “The Foreign Ministry announced the desire "
-                    "of the United States to expel 55 employees of the Russian diplomatic "
-                    "mission”, 29 Oct 2021",
-                    "https://thegoaspotlight.com/2021/10/29/the-foreign-ministry-announced-the-desire-of-the-united-states-to-expel-55-employees-of-the-russian-diplomatic-mission-politics-rbc/",
-                ),
-                Point(
-                    "The Vienna Convention lets a host keep a mission's size within what it "
-                    "considers reasonable and normal, and refuse categories of officials only "
-                    "without discrimination (Article 11): Russia can ask why caps apply to it "
-                    "alone.",
-                    "Vienna Convention on Diplomatic Relations (1961), Art. 11, French and "
-                    "Italian text in Switzerland's official collection",
-                    "https://droit-bilingue.ch/it-fr/0.1/0.19/0.191.01-11-14.html",
-                ),
-            ),
-            red_lines=(
-                "No caps or travel rules that apply to Russia alone.",
-                "The properties are not a bargaining chip for Ukraine.",
-            ),
-            questions=(
-                (
-                    "state",
-                    "You said Ukraine was not on the embassy agenda: why are the properties "
-                    "tied to it now?",
-                ),
-                ("fbi", "Would you accept exactly equal numbers on both sides?"),
-                (
-                    "ally",
-                    "How do your travel-notice rules fit the Convention's guarantee of freedom "
-                    "of movement?",
-                ),
-            ),
-        ),
-        RoleCard(
-            id="ally",
-            title="A European ally",
-            who="The foreign ministry of a European NATO and EU member that expelled Russian "
-            "diplomats after 2022.",
-            goals=(
-                "Keep the gains of recent expulsions; stop Russian officers using one country "
-                "as a base for the whole region.",
-                "No US–Russia arrangement that sidelines Europe or Ukraine.",
-                "Coordinated Western measures rather than separate concessions.",
-            ),
-            arguments=(
-                Point(
-                    "CNN reported that current and former US and other Western officials saw "
-                    "the talks as a significant concession to Moscow.",
-                    "Obozrevatel summarising CNN, “U.S. believes Russia is seeking to "
-                    "re-establish spy network in the West under the guise of diplomacy”, "
-                    "28 Feb 2025",
-                    "https://eng.obozrevatel.com/section-world/news-u-s-believes-russia-is-seeking-to-re-establish-spy-network-in-the-west-under-the-guise-of-diplomacy-cnn-28-02-2025.html",
-                ),
-                Point(
-                    "Ukraine and its European allies worried that a fast US push to end the "
-                    "war could produce a deal with Moscow that sidelined them.",
-                    "Daily Sabah (wire report), “Russian-US diplomats meet in Istanbul to speed "
-                    "up rapprochement”, 27 Feb 2025",
-                    "https://www.dailysabah.com/world/russian-us-diplomats-meet-in-istanbul-to-speed-up-rapproachment/news",
-                ),
-                Point(
-                    "In September 2025 the EU's diplomatic service proposed that Russian "
-                    "diplomats give at least 24 hours' notice before travelling to another "
-                    "member state, which could refuse entry.",
-                    "Interfax-Ukraine, “EU may restrict travel of Russian diplomats in Europe – "
-                    "media”, 29 Sep 2025",
-                    "https://en.interfax.com.ua/news/general/1108346.html",
-                ),
-                Point(
-                    "The EU's 19th sanctions package, adopted on 23 Oct 2025, restricts the "
-                    "movements of Russian diplomats inside the Union.",
-                    "Eunews, “EU adopts 19th sanctions package against Russia”, 23 Oct 2025",
-                    "https://www.eunews.it/en/2025/10/23/eu-adopts-19th-sanctions-package-against-russia-kallas-aligned-with-the-us",
-                ),
-            ),
-            red_lines=(
-                "No readmission of officers that allies expelled without consulting them.",
-                "No embassy deal presented as easing pressure before there is peace in Ukraine.",
-            ),
-            questions=(
-                ("state", "Will you consult allies before accepting more Russian officials?"),
-                (
-                    "russia",
-                    "What would Russia accept as proof that restored staff do diplomatic work?",
-                ),
-                ("fbi", "Will you share names and travel data with allied services?"),
-            ),
-        ),
-        RoleCard(
-            id="congress",
-            title="A congressional committee",
-            who="A bipartisan committee (foreign relations or intelligence) that oversees the "
-            "State Department and the FBI and votes their money.",
-            goals=(
-                "Be consulted before any concession, and keep Congress's legal review of the "
-                "seized properties.",
-                "Parity between the two countries' diplomatic presences.",
-                "Enough money and staff for counterintelligence.",
-            ),
-            arguments=(
-                Point(
-                    "A 2017 sanctions law (CAATSA, passed 98–2 in the Senate and 419–3 in the "
-                    "House) requires congressional review of any action that would let Russia "
-                    "regain access to its properties in Maryland and New York.",
-                    "Lawfare summary of the bill, quoted on pensacoladiscussion.forumotion.com; "
-                    "votes: Wikipedia, “Countering America's Adversaries Through Sanctions Act”",
-                    "https://pensacoladiscussion.forumotion.com/t28673-president-signs-sanction-bill-but-by-limiting-the-executives-flexibility-this-bill-makes-it-harder-for-the-united-states-to-strike-good-deals-for-the-american-people-and-will-drive-china-russia-and-north-korea-much-closer-together",
-                ),
-                Point(
-                    "In July 2017 Senators Marco Rubio, Jeanne Shaheen and Johnny Isakson "
-                    "urged President Trump not to return the two seized compounds.",
-                    "Washington Examiner, “Marco Rubio among bipartisan trio warning Trump not "
-                    "to return seized Russia compounds to Putin”, Jul 2017",
-                    "https://www.washingtonexaminer.com/news/2401707/marco-rubio-among-bipartisan-trio-warning-trump-not-to-return-seized-russia-compounds-to-putin",
-                ),
-                Point(
-                    "In 2021 seventeen senators of both parties, Rubio among them, asked "
-                    "President Biden to push Russia towards parity (by their count about 400 "
-                    "Russian diplomats in the US, a figure Moscow disputed) and to expel "
-                    "Russians if Moscow issued no more visas to US diplomats.",
-                    "The Hill, “Bipartisan senators call for Biden to confront Moscow over "
-                    "staffing ban”, 2021",
-                    "https://digital-release.thehill.com/policy/international/575355-bipartisan-senators-call-for-biden-to-confront-moscow-over-staffing-ban/amp",
-                ),
-                Point(
-                    "A congressional official who knows the intelligence on expelled Russians "
-                    "called their possible return in larger numbers “extremely troubling”.",
-                    *_CNN_ONLINE_UA,
-                ),
-            ),
-            red_lines=(
-                "No return of the compounds without the review the 2017 law requires.",
-                "No deal without a written parity formula and regular reports to the committee.",
-            ),
-            questions=(
-                (
-                    "state",
-                    "Will you submit any property deal for the review the 2017 law requires?",
-                ),
-                ("fbi", "What would adequate coverage cost, in agents and dollars?"),
-                ("civil", "What oversight would you want written into law?"),
-            ),
-        ),
-        RoleCard(
-            id="civil",
-            title="A civil-liberties advocate",
-            who="A lawyer at a civil-liberties organisation that follows surveillance and "
-            "national-security law.",
-            goals=(
-                "Whatever is decided, counterintelligence stays within the law, with warrants "
-                "and real oversight.",
-                "No suspicion of people because of nationality, ethnicity or family ties "
-                "(Russian-speaking communities, dual nationals, students).",
-                "Visas and consular help for ordinary people on both sides.",
-            ),
-            arguments=(
-                Point(
-                    "In Feb 2022 the Justice Department ended its “China Initiative” after "
-                    "complaints of profiling; the official who ended it said grouping cases "
-                    "under one country's name had created a “harmful perception”, though his "
-                    "review had found no bias in the Department's decisions.",
-                    "Axios, “DOJ ends China Initiative after racial profiling accusations”, "
-                    "23 Feb 2022",
-                    "https://www.axios.com/2022/02/23/doj-china-initiative-national-security",
-                ),
-                Point(
-                    "Civil-liberties groups object that foreign-intelligence surveillance "
-                    "sweeps in Americans' messages, which agencies can then search without a "
-                    "warrant; Congress renewed Section 702 of FISA in April 2024 without a "
-                    "warrant requirement.",
-                    "CNN Opinion (copy on KTVZ), “Why Americans should be frightened about "
-                    "Congress' surveillance reauthorization”, 15 May 2024",
-                    "https://ktvz.com/cnn-opinion/2024/05/15/opinion-why-americans-should-be-frightened-about-congress-surveillance-reauthorization/",
-                ),
-                Point(
-                    "When Russia barred the US embassy from employing local staff in 2021, the "
-                    "embassy cut its consular work to emergency help for Americans and stopped "
-                    "ordinary visas for Russians.",
-                    "RFE/RL, report on the US Embassy Moscow's reduction of services, 30 Apr 2021",
-                    "https://rferl.org/a/united-states-embassy-moscow-reduction-services/31231289.html",
-                ),
-                Point(
-                    "The Vienna Convention guarantees members of a mission freedom of movement "
-                    "and travel, except in zones closed for national security (Article 26).",
-                    "E. Denza, Diplomatic Law (4th ed.), commentary on Article 26, Oxford "
-                    "University Press",
-                    "https://opil.ouplaw.com/view/10.1093/law/9780198703969.001.0001/law-9780198703969-chapter-24",
-                ),
-            ),
-            red_lines=(
-                "No new warrantless searches of Americans' communications as the price of a deal.",
-                "No investigation opened because of nationality or ethnicity alone.",
-            ),
-            questions=(
-                (
-                    "fbi",
-                    "What oversight would apply to any new monitoring of Americans who meet "
-                    "Russian officials?",
-                ),
-                ("state", "Would a deal bring back visas for students and families?"),
-                ("congress", "Will you hold public hearings before any deal?"),
-            ),
-        ),
+    card["id"]: RoleCard(
+        id=card["id"],
+        title=card["title"],
+        who=card["who"],
+        goals=tuple(card["goals"]),
+        arguments=tuple(_point(entry) for entry in card["arguments"]),
+        red_lines=tuple(card["red_lines"]),
+        questions=tuple((question["to"], question["text"]) for question in card["questions"]),
     )
+    for card in _CARDS["cards"]
 }
 
-_ROLE_NOTE = (
-    "A role for the class debate. Goals, red lines and questions are positions written for the "
-    "exercise, not official statements. Arguments that state a fact name their source; check "
-    "them, and ask the other roles for theirs."
-)
+_ROLE_NOTE: str = _CARDS["note"]
 
 
 class HTMLText(str):
@@ -1022,8 +572,9 @@ def role_cards_markdown() -> str:
     """All six role cards as Markdown, one card per printed page, for instructors/."""
     parts = [
         "# Role cards for the debate in notebook 06\n\n"
-        "Print one page per group. Generated from `diplomatic_cover.policy.ROLE_CARDS` by "
-        "`python -m diplomatic_cover.policy`; edit the module, not this file.\n\n"
+        "Print one page per group. Generated from "
+        "`src/diplomatic_cover/lessons/data/role_cards.toml` by "
+        "`python -m diplomatic_cover.policy`; edit that file, not this one.\n\n"
         f"*{_ROLE_NOTE}*\n"
     ]
     for card in ROLE_CARDS.values():
