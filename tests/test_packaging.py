@@ -29,3 +29,12 @@ def test_environment_yml_installs_the_kit_itself():
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     pip_parts = [d["pip"] for d in env["dependencies"] if isinstance(d, dict)]
     assert pip_parts == [["-e ."]]
+
+
+def test_environment_test_yml_lists_the_same_test_tools_and_bounds_as_pyproject():
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    wanted = dict(_split(r) for r in pyproject["project"]["optional-dependencies"]["test"])
+    env = yaml.safe_load((ROOT / "environment-test.yml").read_text())
+    conda = dict(_split(d) for d in env["dependencies"])
+    assert conda == wanted
+    assert env["name"] == yaml.safe_load((ROOT / "environment.yml").read_text())["name"]
