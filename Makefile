@@ -10,11 +10,18 @@ LAB_FLAGS ?=
 # JupyterLab refuses to run as root unless told; CI machines and containers are root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: lab test lint pytest clean help
+# Long suites (pytest marker `long`, e.g. the wheel installed in a fresh venv) run only in CI
+# (CI=true, as .ci/run sets) or with `make test-all`; README says what each costs.
+LONG ?= $(if $(filter true,$(CI)),1,)
+MARKERS := $(if $(LONG),,-m "not long")
+
+.PHONY: lab test test-all lint pytest clean help
 
 help:
-	@echo "make lab   - install (first time only) and open the kit in JupyterLab"
-	@echo "make test  - install test tools (first time only), lint, and run every test"
+	@echo "make lab      - install (first time only) and open the kit in JupyterLab"
+	@echo "make test     - install test tools (first time only), lint, and run the tests"
+	@echo "                (long suites only when CI=true)"
+	@echo "make test-all - the same, long suites included"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (pandas 3, numpy 2.4); found " + sys.version.split()[0])'
@@ -41,9 +48,13 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff format --check src tests benchmarks
 
 pytest: $(VENV)/.installed-test
-	$(BIN)/python -m pytest tests notebooks exercises --nbval-lax --nbval-current-env $(PYTEST_ARGS)
+	$(BIN)/python -m pytest tests notebooks exercises --nbval-lax --nbval-current-env \
+	    $(MARKERS) $(PYTEST_ARGS)
 
 test: lint pytest
+
+test-all:
+	$(MAKE) test LONG=1
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache build dist src/*.egg-info
