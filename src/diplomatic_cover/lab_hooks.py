@@ -1,4 +1,5 @@
-"""Old path `diplomatic_cover.lab_hooks`, kept for one release (README, Layout).
+"""Old path `diplomatic_cover.lab_hooks`: the save hook's name in every environment's
+jupyter_server_config.json (`setup_env` still writes it), so it stays.
 
 Import from its new home:
 - `diplomatic_cover.setup.hooks`

@@ -3,7 +3,7 @@
 `python -m diplomatic_cover.setup_env` does two things:
 
 1. It tells the environment's Jupyter server to save notebooks without widget views
-   (`diplomatic_cover.lab_hooks`), by setting it in `<prefix>/etc/jupyter/
+   (`setup/hooks.py`), by setting it in `<prefix>/etc/jupyter/
    jupyter_server_config.json`, merged with whatever that file already holds. (Files in
    `jupyter_server_config.d/` are only read for enabling extensions, not for settings like
    this one.) Conda users run this command once after `conda env create`.
@@ -23,6 +23,8 @@ import sys
 from pathlib import Path
 
 SLOW_OPTIONAL_PACKAGES = ("rfc3987-syntax",)
+#: Written by its old dotted path, which every environment set up so far already holds and
+#: which stays (`lab_hooks.py` forwards to `setup/hooks.py`): one name in every config file.
 HOOK = "diplomatic_cover.lab_hooks.pre_save_hook"
 
 
