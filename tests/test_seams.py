@@ -8,7 +8,8 @@ included (only `if TYPE_CHECKING:` blocks are skipped: they never run). Rules:
 * no import cycles;
 * nothing that ships in the class copy imports `instructor/` (which `release` leaves out),
   except where listed below with the reason;
-* notebooks and exercises use only the public names listed in PUBLIC.
+* notebooks and exercises use only the public names listed in PUBLIC;
+* the package's own modules import the rooms, never an old dotted path.
 
 The thin modules at the old dotted paths (`diplomatic_cover/_old_paths.py`) are recognised by
 their shape and exempt from the first rule: their job is to re-export a room.
@@ -200,6 +201,17 @@ def test_only_widgets_import_widget_libraries_or_widget_modules():
         if in_room(target, WIDGETS) or any(in_room(target, lib) for lib in WIDGET_LIBRARIES)
     )
     assert crossings == []
+
+
+def test_the_package_itself_imports_the_rooms_not_the_old_paths():
+    through_old_paths = sorted(
+        f"{name}:{line} imports {target}"
+        for name, edges in GRAPH.items()
+        if name not in OLD_PATHS
+        for target, line in edges
+        if target in OLD_PATHS
+    )
+    assert through_old_paths == []
 
 
 def test_the_facade_loads_widgets_by_name_only_for_its_public_names():
