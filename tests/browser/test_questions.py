@@ -80,8 +80,10 @@ def _answer_everything_by_keyboard(page):
     kb.press("Enter")
     ranking = _question(page, "00.tour-ranking").locator(".dc-rank-item")
     ranking.nth(1).and_(page.locator('[data-option="ministry"]')).wait_for()
-    page.wait_for_function("document.activeElement.getAttribute('aria-label')"
-                           " === 'Move down: An anonymous social-media post'")
+    page.wait_for_function(
+        "document.activeElement.getAttribute('aria-label')"
+        " === 'Move down: An anonymous social-media post'"
+    )
     kb.press("Enter")
 
     classify = _question(page, "00.tour-classify")
@@ -111,7 +113,8 @@ def _assert_widgets_show_the_answers(page):
         "Vienna Convention"
         in page.get_by_role("textbox", name=re.compile("suspects a foreign diplomat")).input_value()
     )
-    assert page.get_by_role("radio", name="Run the cells above it, then run this cell again").is_checked()
+    run_above = "Run the cells above it, then run this cell again"
+    assert page.get_by_role("radio", name=run_above).is_checked()
     assert page.get_by_role("checkbox", name="The notebook's text and code").is_checked()
     assert not page.get_by_role("checkbox", name=re.compile("Variables you created")).is_checked()
     assert (
