@@ -31,7 +31,7 @@ title = "Guided notebooks"
 [assignment.guided.questions]
 "00.tour-single" = 1
 "00.tour-multiple" = 1
-"02.wave-difference" = 1
+"02.reply-share" = 1
 "02.vienna-match" = 2
 "00.tour-text" = 2
 """
@@ -140,7 +140,7 @@ def good_answers() -> dict[str, Any]:
     return {
         "00.tour-single": "run-above",
         "00.tour-multiple": ["answers", "notebook-text"],
-        "02.wave-difference": {"raw": "399", "number": 399},
+        "02.reply-share": {"raw": "56", "number": 56},
         "02.vienna-match": {"expel": "art9", "cap": "art11", "no-arrest": "art29",
                             "no-trial": "art31"},
         "00.tour-text": ESSAY * 3,

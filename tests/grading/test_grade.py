@@ -43,7 +43,7 @@ def classroom(tmp_path):
         answers={
             "00.tour-single": "delete-cell",
             "00.tour-multiple": ["answers", "variables"],
-            "02.wave-difference": {"raw": "400", "number": 400},
+            "02.reply-share": {"raw": "60", "number": 60},
             "02.vienna-match": {"expel": "art9", "cap": "art29"},
             "00.tour-scale": {"point": 2},
         },
@@ -78,7 +78,7 @@ def test_grades_csv_has_per_item_points_total_and_flags(graded, tmp_path):
     assert ana["00.tour-text"] == ""  # not graded yet
     assert ana["total"] == "10" and ana["max"] == "12" and ana["pending"] == "1"
     assert float(ben["ex1.by-decade"]) < 2 and float(ben["ex1.ratios"]) < 3
-    assert ben["00.tour-single"] == "0" and ben["02.wave-difference"] == "0"
+    assert ben["00.tour-single"] == "0" and ben["02.reply-share"] == "0"
     assert ben["00.tour-multiple"] == "0"  # one right pick, one wrong: no credit left
     assert ben["02.vienna-match"] == "0.5"  # one statement of four placed right
     assert chloe["total"] == "0" and chloe["00.tour-text"] == "0"

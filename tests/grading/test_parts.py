@@ -25,8 +25,8 @@ CATALOGUE = load_catalogue()
         ("00.tour-multiple", ["answers", "notebook-text"], 1.0),
         ("00.tour-multiple", ["answers"], 0.5),
         ("00.tour-multiple", ["answers", "notebook-text", "variables"], 0.5),
-        ("02.wave-difference", {"raw": "399", "number": 399}, 1.0),
-        ("02.wave-difference", {"raw": "398", "number": 398}, 0.0),
+        ("02.reply-share", {"raw": "56", "number": 56}, 1.0),
+        ("02.reply-share", {"raw": "54", "number": 54}, 0.0),
         ("02.vienna-match", {"expel": "art9", "cap": "art11"}, 0.5),
     ],
 )
@@ -44,9 +44,9 @@ def test_a_ranking_earns_the_share_of_options_in_the_right_place():
 
 
 def test_a_number_within_the_tolerance_counts():
-    question = CATALOGUE["02.model-number"]
-    assert widget_fraction(question, {"number": 121}, 120, 1) == 1.0
-    assert widget_fraction(question, {"number": 122}, 120, 1) == 0.0
+    question = CATALOGUE["02.model-increment"]
+    assert widget_fraction(question, {"number": 49}, 48, 1) == 1.0
+    assert widget_fraction(question, {"number": 50}, 48, 1) == 0.0
 
 
 def test_an_invalid_or_odd_answer_earns_nothing_and_never_raises():
