@@ -218,6 +218,32 @@ def test_each_written_answer_has_a_rubric_worth_its_points(name):
             assert all(level["description"].strip() for level in criterion["levels"])
 
 
+GUIDED_RUBRICS = sorted(
+    p for p in (ROOT / "instructors" / "rubrics").glob("*.toml") if p.stem[:2].isdigit()
+)
+
+
+@pytest.mark.parametrize("path", GUIDED_RUBRICS, ids=lambda p: p.stem)
+def test_a_guided_notebook_rubric_scores_its_own_written_answers_at_their_points(path):
+    catalogue = load_catalogue()
+    criteria = tomllib.loads(path.read_text(encoding="utf-8"))["criterion"]
+    counted = {
+        qid: points
+        for table in GRADING["assignment"].values()
+        for qid, points in table.get("questions", {}).items()
+    }
+    for qid in {c["question"] for c in criteria}:
+        question = catalogue[qid]
+        assert question.notebook == path.stem and not question.opinion, qid
+        assert question.type in ("text", "short_text"), qid
+        mine = [c for c in criteria if c["question"] == qid]
+        assert sum(c["max_points"] for c in mine) == question.points == counted[qid], qid
+        for criterion in mine:
+            points = [level["points"] for level in criterion["levels"]]
+            assert points[0] == criterion["max_points"] and points[-1] == 0
+            assert points == sorted(points, reverse=True)
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_choice_questions_have_a_correct_answer_and_written_ones_a_long_enough_model(name):
     key = load_answer_key()
