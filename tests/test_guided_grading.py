@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from diplomatic_cover.catalogue import load_answer_key, load_catalogue
-from diplomatic_cover.grading.config import load_config
+from diplomatic_cover.grading.config import WRITTEN_TYPES, load_config
 
 ROOT = Path(__file__).resolve().parents[1]
 GRADING = tomllib.loads((ROOT / "instructors" / "grading.toml").read_text(encoding="utf-8"))
@@ -36,7 +36,11 @@ def test_every_graded_question_is_counted_with_its_catalogue_points(name):
 
 @pytest.mark.parametrize("name", COUNTED)
 def test_each_written_answer_has_a_rubric_worth_its_points(name):
-    written = {q.id: q for q in load_catalogue().for_notebook(name) if q.type == "text"}
+    written = {
+        q.id: q
+        for q in load_catalogue().for_notebook(name)
+        if q.type in WRITTEN_TYPES and not q.opinion and q.points
+    }
     criteria = rubric(name)
     assert {c["question"] for c in criteria} == set(written)
     for qid, question in written.items():
