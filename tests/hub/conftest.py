@@ -8,6 +8,8 @@ They need root (to create Linux users), Debian's /usr/bin/python3 with venv, and
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 import time
 from collections.abc import Iterator
 
@@ -75,10 +77,27 @@ def hub() -> Iterator[realhub.RealHub]:
         the_hub.stop()
         for name in accounts.everyone:
             linux_users.remove(name)
-        import shutil
-
         shutil.rmtree(folder, ignore_errors=True)
         print("\n[hub fixture] " + "; ".join(notes))
+
+
+@pytest.fixture(scope="session")
+def class_copy_repo(hub: realhub.RealHub) -> str:
+    """A git repository of the notebooks and exercises, owned by root, readable by all.
+
+    It stands in for the class copy `release --out` will keep in git (phase 2); students
+    pull it with nbgitpuller as they would from the course's repository.
+    """
+    repo = hub.folder / "class-copy"
+    for part in ("notebooks", "exercises", "data"):
+        shutil.copytree(realhub.ROOT / part, repo / part)
+    git = ["git", "-C", str(repo), "-c", "user.name=Test", "-c", "user.email=test@localhost"]
+    subprocess.run([*git, "init", "--quiet", "--initial-branch=main"], check=True)
+    subprocess.run([*git, "add", "."], check=True)
+    subprocess.run([*git, "commit", "--quiet", "-m", "Class copy"], check=True)
+    for path in [repo, *repo.rglob("*")]:
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    return str(repo)
 
 
 @pytest.fixture(scope="session")

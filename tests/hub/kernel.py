@@ -1,4 +1,4 @@
-"""Run code in a kernel of a student's own server, over the server's WebSocket, as JupyterLab does."""
+"""Run code in a kernel of a student's own server, over its WebSocket, as JupyterLab does."""
 
 from __future__ import annotations
 

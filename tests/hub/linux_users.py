@@ -8,6 +8,7 @@ process is gone, first ending that account's leftover processes by pid.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pwd
 import re
@@ -67,10 +68,8 @@ def _end_processes_of(uid: int) -> None:
         if not pids:
             return
         for pid in pids:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, sig)
-            except ProcessLookupError:
-                pass
         deadline = time.monotonic() + 5
         while time.monotonic() < deadline and any(_uid_of(p) == uid for p in pids):
             time.sleep(0.1)
@@ -95,17 +94,17 @@ def sweep_leftovers() -> list[str]:
     swept = []
     for entry in pwd.getpwall():
         match = _OURS.match(entry.pw_name)
-        if match and not _run_alive(match.group(1)):
+        if match and not run_alive(match.group(1)):
             remove(entry.pw_name)
             swept.append(entry.pw_name)
     if RUNS.is_dir():
         for folder in RUNS.iterdir():
-            if folder.is_dir() and not _run_alive(folder.name):
+            if folder.is_dir() and not run_alive(folder.name):
                 shutil.rmtree(folder, ignore_errors=True)
     return swept
 
 
-def _run_alive(run_id: str) -> bool:
+def run_alive(run_id: str) -> bool:
     try:
         pid = int((RUNS / run_id / "pid").read_text())
     except (FileNotFoundError, ValueError):

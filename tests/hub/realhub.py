@@ -273,6 +273,6 @@ def sweep() -> list[str]:
     """Clear what crashed earlier runs left: hubs, proxies, users and folders."""
     if linux_users.RUNS.is_dir():
         for folder in linux_users.RUNS.iterdir():
-            if folder.is_dir() and not linux_users._run_alive(folder.name):
+            if folder.is_dir() and not linux_users.run_alive(folder.name):
                 end_leftover_hub(folder)
     return linux_users.sweep_leftovers()

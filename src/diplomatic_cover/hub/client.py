@@ -112,6 +112,14 @@ class CourseService:
             data = submission.read_bytes()
         else:
             data = bytes(submission)
+        if len(data) > 1024 * 1024:  # a large zip: check the limit before sending it
+            limit = int(self.whoami()["limits"]["submission_bytes"])
+            if len(data) > limit:
+                raise ServiceError(
+                    f"The submission is {len(data):,} bytes; this course takes at most "
+                    f"{limit:,}. Ask your instructor.",
+                    413,
+                )
         query = "?" + urllib.parse.urlencode({"filename": filename}) if filename else ""
         raw, _ = self._request("POST", "api/me/submissions" + query, data, "application/zip")
         return json.loads(raw.decode("utf-8"))

@@ -29,7 +29,12 @@ class BadName(ValueError):
 
 def check_user_name(name: str) -> str:
     """Return a hub user name named in a request, or raise with a clear message."""
-    if not isinstance(name, str) or not USER_NAME.match(name) or name.strip() != name:
+    if (
+        not isinstance(name, str)
+        or not USER_NAME.match(name)
+        or name.strip() != name
+        or name in (".", "..")
+    ):
         raise BadName(f"{name!r} is not a hub user name.")
     return name
 

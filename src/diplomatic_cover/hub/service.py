@@ -114,8 +114,8 @@ class Course:
 class ApiHandler(HubOAuthenticated, web.RequestHandler):
     """Authenticates every request with the hub and reads its body within a limit.
 
-    Bodies are streamed so an oversized one is refused from its Content-Length, or counted
-    and dropped as it arrives, never held in memory whole.
+    Bodies are streamed, so an oversized one is counted and dropped as it arrives, never
+    held in memory whole.
     """
 
     body_limit = 0
@@ -149,13 +149,12 @@ class ApiHandler(HubOAuthenticated, web.RequestHandler):
             )
         self.hub_user = model["name"]
         self._body = bytearray()
-        self._too_big = False
-        declared = self.request.headers.get("Content-Length")
-        if declared is not None:
-            if not declared.isdigit():
-                raise web.HTTPError(400, reason="The Content-Length header is not a number.")
-            if int(declared) > self.body_limit:
-                raise web.HTTPError(413, reason=self._too_big_message())
+        declared = self.request.headers.get("Content-Length", "0")
+        if not declared.isdigit():
+            raise web.HTTPError(400, reason="The Content-Length header is not a number.")
+        # An oversized body is still read (and dropped) so the sender gets the 413 rather
+        # than a broken connection; past the server's own cap tornado closes it anyway.
+        self._too_big = int(declared) > self.body_limit
 
     def data_received(self, chunk: bytes) -> None:
         if self._too_big or len(self._body) + len(chunk) > self.body_limit:
@@ -506,8 +505,9 @@ def main(argv: list[str] | None = None) -> None:
     where = urlparse(bind if "://" in bind else f"http://{bind}")
     server = HTTPServer(
         make_app(course, prefix),
-        # Room for the largest body any route accepts; each route enforces its own limit.
-        max_body_size=max(limits.submission_bytes, limits.feedback_bytes) + 1024 * 1024,
+        # Each route enforces its own limit and answers 413; beyond twice the largest the
+        # server drops the connection without reading on.
+        max_body_size=2 * max(limits.submission_bytes, limits.feedback_bytes) + 1024 * 1024,
     )
     try:
         asyncio.run(_serve(server, where.hostname or "127.0.0.1", where.port or 80))
