@@ -100,6 +100,7 @@ class RealHub:
             "FOLDER": str(self.folder),
             "STORAGE": str(self.storage),
             "GIT_CONFIG": str(git_config),
+            "DEPLOY_SNIPPET": str(ROOT / "deploy" / "jupyterhub_config.py"),
             "PASSWORD": PASSWORD,
             "ADMIN_TOKEN": self.admin_token,
             "USERS": sorted(users),
@@ -111,6 +112,12 @@ class RealHub:
             "PATH": f"{self.env}/bin:/usr/local/bin:/usr/bin:/bin",
             "HOME": str(self.folder),
             "LANG": "C.UTF-8",
+            # Read by deploy/jupyterhub_config.py, as a real hub's admin would set them.
+            "PYTHONPATH": str(kit),
+            "DIPLOMATIC_COVER_STORAGE": str(self.storage),
+            "DIPLOMATIC_COVER_PROXY_URL": self.url,
+            "DIPLOMATIC_COVER_SERVICE_PORT": str(settings["SERVICE_PORT"]),
+            "DIPLOMATIC_COVER_PYTHON": f"{self.env}/bin/python",
         }
         started = time.monotonic()
         with self.log.open("wb") as log:
