@@ -103,6 +103,7 @@ def test_a_hand_in_that_is_not_a_kit_submission_is_refused(hub, victim, data, sa
         (b'{"answer": {"point": true}}', 422, "whole number 1..5"),
         (b'{"answer": "I think we should restore them"}', 422, "takes {'point'"),
         (json.dumps({"answer": "x" * 5000}).encode(), 413, "limit is 4,096 bytes"),
+        (b'{"answer": ' + b"[" * 2000 + b"]" * 2000 + b"}", 400, "nested too deeply"),
     ],
 )
 def test_bad_pulse_answers_get_clear_errors(hub, victim, body, status, says):
@@ -146,3 +147,5 @@ def test_feedback_that_is_not_a_page_and_scores_is_refused(hub, accounts, victim
     assert "Send {" in _error(hub.service("PUT", path, teacher, b'{"page": "x"}'), 400)
     bad = json.dumps({"page": 5, "scores": []}).encode()
     assert "'page' is the feedback page" in _error(hub.service("PUT", path, teacher, bad), 422)
+    deep = b'{"page": "x", "scores": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    assert "nested too deeply" in _error(hub.service("PUT", path, teacher, deep), 400)

@@ -177,6 +177,8 @@ class ApiHandler(HubOAuthenticated, web.RequestHandler):
             return json.loads(raw.decode("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError) as error:
             raise web.HTTPError(400, reason=f"The body is not valid JSON: {error}") from None
+        except RecursionError:
+            raise web.HTTPError(400, reason="The body's JSON is nested too deeply.") from None
 
     def send_json(self, document: Any, status: int = 200) -> None:
         self.set_status(status)
