@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import json
 import uuid
 from typing import Any
@@ -22,7 +23,11 @@ def run_code(hub: RealHub, user: str, code: str, timeout: float = 60) -> dict[st
         raise RuntimeError(f"kernel for {user}: {reply.status} {reply.body!r}")
     kernel_id = reply.json()["id"]
     try:
-        return asyncio.run(_execute(f"{base}/{kernel_id}/channels", token, code, timeout))
+        # Its own thread and event loop: the browser tests' Playwright keeps a loop running
+        # in the main thread for the whole session.
+        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as thread:
+            channels = f"{base}/{kernel_id}/channels"
+            return thread.submit(asyncio.run, _execute(channels, token, code, timeout)).result()
     finally:
         hub.request("DELETE", f"{base}/{kernel_id}", token=token)
 

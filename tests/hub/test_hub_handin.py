@@ -117,3 +117,15 @@ def test_requests_without_a_valid_hub_token_are_refused(hub):
     assert reply.status == 401
     assert "Sign in to the hub" in reply.json()["error"]
     assert hub.service("POST", "api/me/submissions", "", submission_zip("x")).status == 401
+
+
+def test_a_token_without_access_to_the_service_is_refused(hub, accounts):
+    student = accounts.student(1)
+    reply = hub.hub_api(
+        "POST", f"users/{student}/tokens", {"note": "narrow", "scopes": ["read:users:name!user"]}
+    )
+    assert reply.status == 201, reply.body
+    narrow = reply.json()["token"]
+    refused = hub.service("GET", "api/me", narrow)
+    assert refused.status == 403
+    assert "access:services!service=diplomatic-cover" in refused.json()["error"]
