@@ -9,7 +9,8 @@
 # Settings (environment variables of the hub, or edit the defaults here):
 #   DIPLOMATIC_COVER_STORAGE    the course's private folder (hand-ins, feedback, pulse)
 #   DIPLOMATIC_COVER_PROXY_URL  where single-user servers reach the hub's proxy
-#   DIPLOMATIC_COVER_SERVICE_PORT, DIPLOMATIC_COVER_PYTHON, DIPLOMATIC_COVER_INSTRUCTOR_GROUP
+#   DIPLOMATIC_COVER_SERVICE_PORT, DIPLOMATIC_COVER_PYTHON, DIPLOMATIC_COVER_INSTRUCTOR_GROUP,
+#   DIPLOMATIC_COVER_INSTRUCTOR_ROLE
 # The hub's Python environment needs the class copy's package (pip install --no-deps works:
 # the service needs only JupyterHub and the kit's catalogue).
 # ruff: noqa: F821  (c is JupyterHub's config object)
@@ -23,24 +24,30 @@ DC_STORAGE = _os.environ.get("DIPLOMATIC_COVER_STORAGE", "/srv/jupyterhub/diplom
 DC_PROXY_URL = _os.environ.get("DIPLOMATIC_COVER_PROXY_URL", "http://127.0.0.1:8000")
 DC_PYTHON = _os.environ.get("DIPLOMATIC_COVER_PYTHON", _sys.executable)
 DC_INSTRUCTORS = _os.environ.get("DIPLOMATIC_COVER_INSTRUCTOR_GROUP", "instructors")
+# Optional: a hub role whose holders also teach (teaching assistants, say).
+DC_INSTRUCTOR_ROLE = _os.environ.get("DIPLOMATIC_COVER_INSTRUCTOR_ROLE", "")
 
 _service_env = {"PATH": _os.path.dirname(DC_PYTHON) + ":/usr/local/bin:/usr/bin:/bin"}
 if "PYTHONPATH" in _os.environ:  # a hub started with the kit on PYTHONPATH passes it on
     _service_env["PYTHONPATH"] = _os.environ["PYTHONPATH"]
 
+_command = [
+    DC_PYTHON,
+    "-m",
+    "diplomatic_cover.hub.service",
+    "--storage",
+    DC_STORAGE,
+    "--instructor-group",
+    DC_INSTRUCTORS,
+]
+if DC_INSTRUCTOR_ROLE:
+    _command += ["--instructor-role", DC_INSTRUCTOR_ROLE]
+
 c.JupyterHub.services.append(
     {
         "name": DC_SERVICE,
         "url": f"http://127.0.0.1:{DC_PORT}",
-        "command": [
-            DC_PYTHON,
-            "-m",
-            "diplomatic_cover.hub.service",
-            "--storage",
-            DC_STORAGE,
-            "--instructor-group",
-            DC_INSTRUCTORS,
-        ],
+        "command": _command,
         "environment": _service_env,
         "oauth_no_confirm": True,
         "display": False,

@@ -37,13 +37,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 class Accounts:
-    """The run's hub users: `student(1)`..`student(5)`, the `instructor`, and `everyone`."""
+    """The run's users: `student(1)`..`student(5)`, the `instructor`, `everyone`, `assistant`."""
 
     def __init__(self, run_id: str) -> None:
         self.prefix = f"{linux_users.PREFIX}{run_id}-"
         self.students = [self.prefix + s for s in STUDENTS]
         self.instructor = self.prefix + INSTRUCTOR
         self.everyone = [*self.students, self.instructor]
+        # A teaching assistant who teaches through a hub role, not the group; a hub user
+        # only (never spawns a server, so no Linux account).
+        self.assistant = self.prefix + "ta"
 
     def student(self, number: int) -> str:
         return self.students[number - 1]
@@ -69,7 +72,9 @@ def hub() -> Iterator[realhub.RealHub]:
         # Users and groups exist before anything spawns.
         for name in accounts.everyone:
             linux_users.create(name)
-        seconds = the_hub.start(accounts.everyone, [accounts.instructor])
+        seconds = the_hub.start(
+            [*accounts.everyone, accounts.assistant], [accounts.instructor], [accounts.assistant]
+        )
         notes.append(f"hub answered through the proxy {seconds:.1f} s after start")
         the_hub.notes = notes  # type: ignore[attr-defined]
         yield the_hub

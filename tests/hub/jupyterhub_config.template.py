@@ -52,4 +52,7 @@ c.JupyterHub.load_roles.append(
         "services": ["test-admin"],
     }
 )
+c.JupyterHub.load_roles.append(
+    {"name": "teaching-assistants", "scopes": ["self"], "users": S["ASSISTANTS"]}
+)
 c.JupyterHub.load_groups = {"instructors": {"users": S["INSTRUCTORS"]}}

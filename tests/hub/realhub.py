@@ -19,6 +19,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -76,7 +77,13 @@ class RealHub:
 
     # ------------------------------------------------------------------ start and stop
 
-    def start(self, users: list[str], instructors: list[str], timeout: float = 60) -> float:
+    def start(
+        self,
+        users: list[str],
+        instructors: list[str],
+        assistants: Sequence[str] = (),
+        timeout: float = 60,
+    ) -> float:
         """Write the config, start the hub, wait for a 200 through the proxy; return seconds."""
         kit = self.folder / "kit"
         shutil.copytree(
@@ -105,6 +112,7 @@ class RealHub:
             "ADMIN_TOKEN": self.admin_token,
             "USERS": sorted(users),
             "INSTRUCTORS": sorted(instructors),
+            "ASSISTANTS": sorted(assistants),
         }
         config = self.folder / "jupyterhub_config.py"
         config.write_text(f"SETTINGS = {json.dumps(settings, indent=1)}\n\n" + CONFIG.read_text())
@@ -118,6 +126,7 @@ class RealHub:
             "DIPLOMATIC_COVER_PROXY_URL": self.url,
             "DIPLOMATIC_COVER_SERVICE_PORT": str(settings["SERVICE_PORT"]),
             "DIPLOMATIC_COVER_PYTHON": f"{self.env}/bin/python",
+            "DIPLOMATIC_COVER_INSTRUCTOR_ROLE": "teaching-assistants",
         }
         started = time.monotonic()
         with self.log.open("wb") as log:

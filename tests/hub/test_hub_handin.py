@@ -129,3 +129,12 @@ def test_a_token_without_access_to_the_service_is_refused(hub, accounts):
     refused = hub.service("GET", "api/me", narrow)
     assert refused.status == 403
     assert "access:services!service=diplomatic-cover" in refused.json()["error"]
+
+
+def test_a_teaching_assistant_with_the_configured_hub_role_teaches_too(hub, accounts):
+    token = hub.token_for(accounts.assistant)
+    me = hub.service("GET", "api/me", token).json()
+    assert me["user"] == accounts.assistant and me["instructor"] is True
+    assert hub.service("GET", "api/students", token).status == 200
+    student = hub.service("GET", "api/me", hub.token_for(accounts.student(2))).json()
+    assert student["instructor"] is False
