@@ -48,8 +48,8 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff format --check src tests benchmarks
 
 pytest: $(VENV)/.installed-test
-	$(BIN)/python -m pytest tests notebooks exercises --nbval-lax --nbval-current-env \
-	    $(MARKERS) $(PYTEST_ARGS)
+	DIPLOMATIC_COVER_LONG=$(LONG) $(BIN)/python -m pytest tests notebooks exercises \
+	    --nbval-lax --nbval-current-env $(MARKERS) $(PYTEST_ARGS)
 
 test: lint pytest
 

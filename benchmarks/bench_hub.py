@@ -1,0 +1,167 @@
+"""The class on a real JupyterHub: start-up, a class handing in at once, the live pulse.
+
+Starts the same hub the tests use (tests/hub: JupyterHub from PyPI, configurable-http-proxy
+from npm, the kit's course service, LocalProcessSpawner) on 127.0.0.1 and prints:
+
+1. hub start to the proxy's first 200, then the first student's server spawned and ready
+   (a 200 through the proxy), then a first cell run in that server's kernel;
+2. N students (default 30) handing in a submission-sized zip at the same moment, each
+   with their own token, through the proxy: wall time and per-request latency;
+3. the pulse with 300 pooled answers to one ranking question: the 300 writes, then the
+   read a projector repeats every few seconds (median, p95, worst of 200 reads).
+
+Needs root (it creates one Linux user), like the hub tests. Every process it starts is
+ended by pid, and the user is deleted. Figures on this 2-core machine share the cores with
+the hub, the proxy and the service, so they are upper bounds for a dedicated host.
+
+    .venv/bin/python benchmarks/bench_hub.py [--students 30] [--pooled 300] [--zip-kb 200]
+"""
+
+from __future__ import annotations
+
+import argparse
+import concurrent.futures
+import io
+import json
+import math
+import os
+import random
+import shutil
+import statistics
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests.hub import hubenv, linux_users, realhub
+from tests.hub.kernel import run_code
+
+RANKING = "06.rank-options"
+OPTIONS = ["restore-fully", "restore-capped", "status-quo", "reduce-further"]
+
+
+def submission(size_kb: int) -> bytes:
+    """A zip shaped like a hand-in, with incompressible content so it really is size_kb."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("manifest.json", json.dumps({"format": "diplomatic-cover-submission"}))
+        archive.writestr("exercises/ex1_pandas_record.ipynb", os.urandom(size_kb * 1024))
+    return buffer.getvalue()
+
+
+def percentiles(seconds: list[float]) -> str:
+    ms = sorted(1000 * s for s in seconds)
+    p95 = ms[max(0, math.ceil(0.95 * len(ms)) - 1)]
+    return f"median {statistics.median(ms):.1f} ms, p95 {p95:.1f} ms, worst {ms[-1]:.1f} ms"
+
+
+def hand_in_at_once(hub: realhub.RealHub, users: list[str], data: bytes, label: str) -> None:
+    tokens = {user: hub.token_for(user) for user in users}
+
+    def one(user: str) -> tuple[int, float]:
+        started = time.perf_counter()
+        reply = hub.service("POST", "api/me/submissions", tokens[user], data)
+        return reply.status, time.perf_counter() - started
+
+    started = time.perf_counter()
+    with concurrent.futures.ThreadPoolExecutor(max_workers=len(users)) as pool:
+        results = list(pool.map(one, users))
+    wall = time.perf_counter() - started
+    statuses = {status for status, _ in results}
+    print(
+        f"2. {len(users)} students hand in {len(data) / 1024:.0f} KB at once ({label}): "
+        f"all done in {wall:.2f} s; per request {percentiles([s for _, s in results])}; "
+        f"statuses {sorted(statuses)}"
+    )
+
+
+def pulse(hub: realhub.RealHub, users: list[str], reads: int) -> None:
+    rng = random.Random(13)
+    writes = []
+    for user in users:
+        order = rng.sample(OPTIONS, len(OPTIONS))
+        started = time.perf_counter()
+        reply = hub.service(
+            "PUT",
+            f"api/me/pulse/{RANKING}",
+            hub.token_for(user),
+            json.dumps({"answer": order}).encode(),
+        )
+        writes.append(time.perf_counter() - started)
+        if reply.status != 200:
+            raise RuntimeError(reply.body)
+    reader = hub.token_for(users[0])
+    latencies = []
+    for _ in range(reads):
+        started = time.perf_counter()
+        reply = hub.service("GET", f"api/pulse/{RANKING}", reader)
+        latencies.append(time.perf_counter() - started)
+    result = reply.json()
+    print(
+        f"3. pulse, {len(users)} answers pooled: one write {percentiles(writes)}; "
+        f"a read of the distribution (n={result['n']}) {percentiles(latencies)} "
+        f"over {reads} reads"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--students", type=int, default=30)
+    parser.add_argument("--pooled", type=int, default=300)
+    parser.add_argument("--zip-kb", type=int, default=200)
+    parser.add_argument("--reads", type=int, default=200)
+    args = parser.parse_args()
+    if os.geteuid() != 0:
+        sys.exit("run as root: the benchmark creates a Linux user for the spawned server")
+    realhub.sweep()
+    print("load average at start: {:.1f} {:.1f} {:.1f} (2 cores)".format(*os.getloadavg()))
+    started = time.perf_counter()
+    env = hubenv.ensure_environment()
+    hubenv.ensure_proxy()
+    print(f"0. hub environment ready in {time.perf_counter() - started:.1f} s ({env})")
+    run_id, folder = linux_users.new_run()
+    prefix = f"{linux_users.PREFIX}{run_id}-"
+    spawner_user = prefix + "s1"
+    # Only the spawned student needs a Linux account; the others only call the service.
+    hub_users = [spawner_user] + [f"{prefix}p{i}" for i in range(1, args.pooled)]
+    hub = realhub.RealHub(env=env, folder=folder, run_id=run_id)
+    try:
+        linux_users.create(spawner_user)
+        hub_start = hub.start([spawner_user], [])
+        spawn = hub.start_server(spawner_user)
+        started = time.perf_counter()
+        output = run_code(hub, spawner_user, "print(6 * 7)")
+        first_cell = time.perf_counter() - started
+        if output["stdout"].strip() != "42":
+            raise RuntimeError(output)
+        print(
+            f"1. hub start to proxy 200: {hub_start:.1f} s; first server spawned and "
+            f"answering through the proxy: {spawn:.1f} s (total {hub_start + spawn:.1f} s); "
+            f"a kernel started and its first cell run: {first_cell:.1f} s"
+        )
+        started = time.perf_counter()
+        reply = hub.hub_api("POST", "users", {"usernames": hub_users[1:]})
+        if reply.status != 201:
+            raise RuntimeError(reply.body)
+        for user in hub_users:
+            hub.token_for(user)
+        print(
+            f"   ({len(hub_users) - 1} more hub users and {len(hub_users)} tokens made through "
+            f"the REST API in {time.perf_counter() - started:.1f} s)"
+        )
+        data = submission(args.zip_kb)
+        # First use of each token: the service asks the hub who it is (then caches 60 s).
+        hand_in_at_once(hub, hub_users[: args.students], data, "tokens new to the service")
+        hand_in_at_once(hub, hub_users[: args.students], data, "again, tokens cached")
+        pulse(hub, hub_users[: args.pooled], args.reads)
+        print("load average at end: {:.1f} {:.1f} {:.1f}".format(*os.getloadavg()))
+    finally:
+        hub.stop()
+        linux_users.remove(spawner_user)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
