@@ -76,17 +76,30 @@ function render({ model, el: host }) {
   let lastSent = JSON.stringify(value);
   let timer = null;
 
+  // True while a change waits for its debounce: the status must not say "Saved" then.
+  let waiting = false;
+
   function send(now = false) {
     clearTimeout(timer);
     const push = () => {
+      waiting = false;
       const json = JSON.stringify(value);
-      if (json === lastSent) return;
+      if (json === lastSent) {
+        showStatus();
+        return;
+      }
       lastSent = json;
       model.set("value", value === undefined ? null : JSON.parse(json));
       model.save_changes();
       status.textContent = "Saving…";
     };
-    if (now) push(); else timer = setTimeout(push, DEBOUNCE_MS);
+    if (now) {
+      push();
+    } else {
+      waiting = true;
+      status.textContent = "Saving…";
+      timer = setTimeout(push, DEBOUNCE_MS);
+    }
   }
 
   function setValue(v, now = false) {
@@ -281,6 +294,7 @@ function render({ model, el: host }) {
     const state = model.get("state");
     if (state === "cleared") status.textContent = "Answer cleared";
     else if (state === "error") status.textContent = "Not saved: see the message";
+    else if (waiting) status.textContent = "Saving…";
     else status.textContent = saved ? formatSaved(saved) : "Not answered yet";
     const msg = model.get("message");
     message.textContent = msg || "";
