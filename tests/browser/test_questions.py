@@ -85,6 +85,11 @@ def _answer_everything_by_keyboard(page):
         " === 'Move down: An anonymous social-media post'"
     )
     kb.press("Enter")
+    # The list is redrawn at once and focus returns to the moved item's button a moment later;
+    # a person waits for it, and so does the test (else that focus lands mid-way below).
+    page.wait_for_function(
+        "document.activeElement && document.activeElement.closest('.dc-rank-item') !== null"
+    )
 
     classify = _question(page, "00.tour-classify")
     first = classify.get_by_role("radiogroup", name=re.compile("US and Russian delegations met"))
