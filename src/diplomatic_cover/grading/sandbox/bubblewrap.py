@@ -208,11 +208,15 @@ class BubblewrapJob:
         self._backend = backend
 
     def close(self) -> JobReport:
-        if self.process.poll() is None:
+        try:
+            # Once the runner (PID 1 of the job) has exited, the kernel kills everything
+            # else in the namespace and bwrap exits when all of it is gone.
+            self.process.wait(timeout=0.5)
+        except subprocess.TimeoutExpired:
             with contextlib.suppress(ProcessLookupError):
-                self.process.kill()  # bwrap: its PID namespace, and all in it, dies with it
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            self.process.wait(timeout=10)
+                self.process.kill()  # bwrap: the runner dies with it, then the namespace
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.process.wait(timeout=10)
         for stream in (self.process.stdin, self.process.stdout, self.process.stderr):
             if stream is not None:
                 with contextlib.suppress(OSError):

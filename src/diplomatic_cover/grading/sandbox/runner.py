@@ -162,6 +162,8 @@ def _child(shell: Any, job: dict[str, Any], sources: list[str], store: Path, eve
     """Run the cells in order, telling the supervisor when each starts and ends."""
     os.setpgid(0, 0)
     _dumpable()
+    with contextlib.suppress(OSError):  # out of memory, the kernel kills this before the runner
+        Path("/proc/self/oom_score_adj").write_text("500")
     null = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(null, fd)
