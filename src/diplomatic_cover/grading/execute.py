@@ -243,6 +243,12 @@ class Executor:
 
     def __init__(self, settings: ExecuteSettings | None = None) -> None:
         self.settings = settings or ExecuteSettings()
+        if self.settings.isolation:
+            from diplomatic_cover.grading.sandbox.bubblewrap import unavailable
+
+            reason = unavailable()
+            if reason:  # said before anything is built
+                raise SandboxUnavailable(reason)
         self.cache = Path(tempfile.mkdtemp(prefix="dc-execute-"))
         self._numbers = itertools.count()
         self.font_lists: dict[str, str] = {}

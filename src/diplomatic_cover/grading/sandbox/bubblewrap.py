@@ -66,8 +66,9 @@ GROUP_PREFIX = "job"
 _JOIN = 'echo $$ > "$1" && echo $$ > "$2" && shift 2 && exec "$@"'
 
 
-def unavailable(bwrap: str = BWRAP, setpriv: str = SETPRIV) -> str | None:
+def unavailable(bwrap: str | None = None, setpriv: str | None = None) -> str | None:
     """Why this backend cannot run here, in one line (None when it can)."""
+    bwrap, setpriv = bwrap or BWRAP, setpriv or SETPRIV
     if not sys.platform.startswith("linux"):
         return f"the sandbox needs Linux (bubblewrap); this is {sys.platform}"
     if not Path(bwrap).is_file():
@@ -236,12 +237,12 @@ class Bubblewrap:
     name = "bubblewrap"
     isolated = True
 
-    def __init__(self, runtime: Runtime, bwrap: str = BWRAP) -> None:
-        reason = unavailable(bwrap)
+    def __init__(self, runtime: Runtime) -> None:
+        reason = unavailable()
         if reason:
             raise SandboxUnavailable(reason)
         self.runtime = runtime
-        self.bwrap = bwrap
+        self.bwrap = BWRAP
         self.uids = UidPool()
         self._count = itertools.count()
         self._empty = runtime.cache / "empty"

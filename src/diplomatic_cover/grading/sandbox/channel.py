@@ -67,6 +67,7 @@ class Channel:
         self._buffer = b""
         self._log = b""
         self._lines: list[bytes] = []
+        self._streams = (stdout, stderr)  # kept open as long as the channel is read
         self._selector = selectors.DefaultSelector()
         self._stdout = stdout.fileno()
         self._open = {self._stdout}
