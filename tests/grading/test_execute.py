@@ -195,6 +195,13 @@ def test_a_notebook_runs_as_an_unused_uid_on_the_class_copy_with_limits(monkeypa
         "        'root': sorted(os.listdir('/')), 'kit': sorted(os.listdir('/kit')),\n"
         "        'who': current_student().id, 'store': os.environ['DIPLOMATIC_COVER_RESPONSES'],\n"
         "        'caps': [l for l in open('/proc/self/status') if l.startswith('Cap')]}\n"
+        "seen['writable'] = []\n"
+        "for top, folders, _files in os.walk('/'):\n"
+        "    if top.startswith(('/proc', '/sys')) or os.statvfs(top).f_flag & os.ST_RDONLY:\n"
+        "        folders[:] = []  # a read-only mount: nothing below can be written\n"
+        "    elif os.access(top, os.W_OK):\n"
+        "        seen['writable'].append(top)\n"
+        "        folders[:] = []\n"
         "ResponseStore().save_check(current_student(), 'ex9', 'ex9.probe', seen, passed=None)"
     )
     settings = ExecuteSettings(cell_timeout=20, memory_mb=1024, cpu_seconds=120)
@@ -216,6 +223,7 @@ def test_a_notebook_runs_as_an_unused_uid_on_the_class_copy_with_limits(monkeypa
     assert "instructors" not in seen["kit"] and "exercises" in seen["kit"]
     assert seen["root"] == ["dev", "etc", "in", "kit", "lib", "lib64", "opt", "proc", "tmp",
                             "usr", "work"]  # fmt: skip
+    assert seen["writable"] == ["/work"]  # the scratch folder, and nothing else
     assert seen["as"] == 1024 * 2**20 and seen["cpu"] == 120
     assert not cache.exists()  # the run's cache is removed afterwards
 

@@ -7,6 +7,7 @@ does to real student code is in test_sandbox_attacks.py and test_execute.py.
 import io
 import json
 import os
+import sys
 import time
 from pathlib import Path
 
@@ -187,6 +188,13 @@ def test_a_malformed_notebook_report_is_refused(changes):
 
 # ---------------------------------------------------------------------------------------
 # Where no sandbox can be built
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the reasons are Linux's")
+def test_the_reason_says_what_is_missing(tmp_path):
+    missing = str(tmp_path / "missing")
+    assert "apt-get install bubblewrap" in bw.unavailable(bwrap=missing)
+    assert "setpriv" in bw.unavailable(bwrap=sys.executable, setpriv=missing)
 
 
 def test_without_a_sandbox_execute_refuses_in_one_line_and_writes_nothing(tmp_path, monkeypatch):

@@ -111,7 +111,7 @@ class ExecuteSettings:
     notebook_seconds: float = 600.0
     processes: int = 64
     scratch_mb: int = 512
-    report_mb: int = 64
+    report_mb: int = 16
     isolation: bool = True
 
 

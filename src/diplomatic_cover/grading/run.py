@@ -454,8 +454,8 @@ def grade(
     started = time.monotonic()
     if execute and os.name != "posix":
         raise GradingError(
-            "--execute needs Linux or macOS: it relies on process groups and resource limits. "
-            "Grade without --execute here, or run the grader on a Linux machine or container."
+            "--execute needs Linux (its sandbox is bubblewrap): grade without --execute here, "
+            "or run the grader on a Linux machine or container."
         )
     out = Path(out)
     catalogue = catalogue if catalogue is not None else load_catalogue()
