@@ -41,7 +41,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from diplomatic_cover.grading.sandbox import Backend, Limits, SandboxUnavailable
+from diplomatic_cover.grading.sandbox import (
+    Backend,
+    JobReport,
+    Limits,
+    Places,
+    SandboxUnavailable,
+)
 from diplomatic_cover.grading.sandbox.channel import Channel, ChannelError
 from diplomatic_cover.grading.sandbox.runner import (
     CELL_STATUSES,
@@ -233,6 +239,16 @@ def _death_note(result: RerunResult, memory_mb: int) -> None:
             )
 
 
+@dataclass
+class _JobOutcome:
+    """What one job reported: its ready event, one event per notebook, a problem."""
+
+    ready: dict[str, Any] | None = None
+    events: list[dict[str, Any]] = field(default_factory=list)
+    problem: str = ""
+    report: JobReport = field(default_factory=JobReport)
+
+
 class Executor:
     """Re-runs notebooks; one instance per grading run (it owns the run's cache folder).
 
@@ -304,19 +320,16 @@ class Executor:
             path.chmod(0o755 if path.is_dir() else 0o644)
         return inputs
 
-    def _job(
+    def _payload(
         self,
+        places: Places,
         student: tuple[str, str],
         notebooks: list[tuple[str, list[str], bytes]],
-        prepare: bool = False,
-    ) -> tuple[dict[str, Any] | None, list[dict[str, Any]], str, Any]:
-        """Run one job: (its ready event, its notebook events, a problem, the backend's report)."""
+        prepare: bool,
+    ) -> dict[str, Any]:
+        """The job, as the runner reads it on its standard input."""
         settings = self.settings
-        folder = self.cache / "jobs" / str(next(self._numbers))
-        inputs = self._inputs(folder, {name: data for name, _sources, data in notebooks})
-        job = self.backend.start(inputs, self._limits())
-        places = job.places
-        payload = {
+        return {
             "kit": places.kit,
             "site": list(places.site),
             "inputs": places.inputs,
@@ -338,49 +351,65 @@ class Executor:
             "warm": list(WARM),
             "prepare": prepare,
         }
-        ready: dict[str, Any] | None = None
-        events: list[dict[str, Any]] = []
-        problem = ""
-        report_bytes = settings.report_mb * 2**20
-        channel = Channel(
-            job.process.stdout, job.process.stderr, max_line=report_bytes, max_total=report_bytes
-        )  # type: ignore[arg-type]
+
+    def _read(self, channel: Channel, outcome: _JobOutcome, notebooks: int) -> None:
+        """The job's events into `outcome`, within the start-up and wall-time limits."""
+        settings = self.settings
+        ready = channel.next_event(time.monotonic() + settings.startup_timeout)
+        if ready is None or ready.get("event") != "ready":
+            channel.drain_log()
+            outcome.problem = f"the re-run did not start ({channel.log or 'no message'})"
+            return
+        outcome.ready = ready
+        wall = notebooks * (settings.notebook_seconds + settings.interrupt_grace + 5)
+        deadline = time.monotonic() + wall
+        while len(outcome.events) < notebooks:
+            event = channel.next_event(deadline)
+            if event is None:
+                channel.drain_log()
+                outcome.problem = f"the re-run stopped before its end ({channel.log[-300:]})"
+                return
+            outcome.events.append(event)
+
+    def _job(
+        self,
+        student: tuple[str, str],
+        notebooks: list[tuple[str, list[str], bytes]],
+        prepare: bool = False,
+    ) -> _JobOutcome:
+        """Run one job in the backend, whatever happens in it; what it reported."""
+        folder = self.cache / "jobs" / str(next(self._numbers))
+        inputs = self._inputs(folder, {name: data for name, _sources, data in notebooks})
+        job = self.backend.start(inputs, self._limits())
+        outcome = _JobOutcome()
+        limit = self.settings.report_mb * 2**20
+        channel = Channel(job.process.stdout, job.process.stderr, max_line=limit, max_total=limit)  # type: ignore[arg-type]
         try:
-            with contextlib.suppress(BrokenPipeError, OSError):
+            payload = self._payload(job.places, student, notebooks, prepare)
+            with contextlib.suppress(OSError):  # a job that died at once: reading says so
                 job.process.stdin.write(json.dumps(payload).encode() + b"\n")  # type: ignore[union-attr]
                 job.process.stdin.close()  # type: ignore[union-attr]
-            ready = channel.next_event(time.monotonic() + settings.startup_timeout)
-            if ready is None or ready.get("event") != "ready":
-                channel.drain_log()
-                problem = f"the re-run did not start ({channel.log or 'no message'})"
-                ready = None
-            else:
-                wall = len(notebooks) * (settings.notebook_seconds + settings.interrupt_grace + 5)
-                deadline = time.monotonic() + wall
-                while len(events) < len(notebooks):
-                    event = channel.next_event(deadline)
-                    if event is None:
-                        channel.drain_log()
-                        problem = "the re-run stopped before its end"
-                        break
-                    events.append(event)
+            self._read(channel, outcome, len(notebooks))
         except TimeoutError:
-            problem = "the re-run went over its wall-time limit and was stopped"
+            outcome.problem = "the re-run went over its wall-time limit and was stopped"
         except ChannelError as error:
-            problem = f"the re-run's report was refused: {error}"
+            outcome.problem = f"the re-run's report was refused: {error}"
         finally:
-            report = job.close()
+            outcome.report = job.close()
             channel.close()
             shutil.rmtree(folder, ignore_errors=True)
-        if problem and report.out_of_memory:
-            problem += f"; the submission went over its memory limit ({settings.memory_mb} MB)"
-        return ready, events, problem, report
+        if outcome.problem and outcome.report.out_of_memory:
+            outcome.problem += (
+                f"; the submission went over its memory limit ({self.settings.memory_mb} MB)"
+            )
+        return outcome
 
     def _prepare(self) -> dict[str, str]:
         """An empty first job: it proves the sandbox works and builds matplotlib's font list."""
-        ready, _events, problem, _report = self._job(("sandbox-check", "Sandbox check"), [], True)
+        outcome = self._job(("sandbox-check", "Sandbox check"), [], prepare=True)
+        ready = outcome.ready
         if ready is None:
-            raise SandboxUnavailable(f"a test job failed: {problem}")
+            raise SandboxUnavailable(f"a test job failed: {outcome.problem}")
         failed = ready.get("failed") if isinstance(ready.get("failed"), dict) else {}
         missing = [f"{name} ({failed[name]})" for name in REQUIRED if name in failed]
         if missing:
@@ -420,12 +449,12 @@ class Executor:
         if not runnable:
             return results
         try:
-            _ready, events, problem, report = self._job((student_id, student_name), runnable)
+            outcome = self._job((student_id, student_name), runnable)
         except SandboxUnavailable as error:
-            problem, events, report = f"the re-run could not start ({error})", [], None
-        for (exercise, sources, _data), event in itertools.zip_longest(runnable, events):
-            if exercise is None:
-                break
+            outcome = _JobOutcome(problem=f"the re-run could not start ({error})")
+        problem, report = outcome.problem, outcome.report
+        for number, (exercise, sources, _data) in enumerate(runnable):
+            event = outcome.events[number] if number < len(outcome.events) else None
             result = results[exercise]
             if event is None:
                 result.problem = problem or "the re-run ended early"
@@ -435,7 +464,7 @@ class Executor:
             except ChannelError as error:
                 result.problem = f"the re-run's report was refused: {error}"
                 continue
-            if report is not None and report.out_of_memory:
+            if report.out_of_memory:
                 _death_note(result, self.settings.memory_mb)
         elapsed = time.monotonic() - started
         share = elapsed / max(len(runnable), 1)
