@@ -17,6 +17,7 @@ from diplomatic_cover.grading import GradingError, cli_grade, grade
 from diplomatic_cover.grading.execute import _notebook_result
 from diplomatic_cover.grading.sandbox import Limits, Runtime
 from diplomatic_cover.grading.sandbox import bubblewrap as bw
+from diplomatic_cover.grading.sandbox.cgroups import v1_unavailable
 from diplomatic_cover.grading.sandbox.channel import Channel, ChannelError, decode_event
 from diplomatic_cover.grading.sandbox.runtime import installed_kit, python_layout
 from diplomatic_cover.identity import Student
@@ -188,6 +189,15 @@ def test_a_malformed_notebook_report_is_refused(changes):
 
 # ---------------------------------------------------------------------------------------
 # Where no sandbox can be built
+
+
+def test_cgroup_v2_only_machines_are_told_so(tmp_path):
+    (tmp_path / "cgroup.controllers").write_text("memory pids\n")
+    assert "cgroup v2 only" in v1_unavailable(tmp_path)
+    for name in ("memory", "pids"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "cgroup.procs").write_text("")
+    assert v1_unavailable(tmp_path) is None  # as root, writable v1 hierarchies
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the reasons are Linux's")
