@@ -223,13 +223,18 @@ class _Supervisor:
     def _event(self, event: dict[str, Any]) -> None:
         now = time.monotonic()
         if "start" in event:
-            self.current = int(event["start"])
+            index = int(event["start"])
+            if not 0 <= index < len(self.cells):
+                return  # the pipe is the student's too: ignore what no cell could have sent
+            self.current = index
             self.started, self.interrupted = now, False
             self.deadline = min(now + self.cell_timeout, self.wall)
         elif "end" in event and self.current is not None:
             cell = self.cells[self.current]
             cell["seconds"] = round(now - self.started, 3)
-            cell["status"], cell["error"] = event["status"], event["error"]
+            status = event.get("status")
+            cell["status"] = status if status in (OK, FAILED, INTERRUPTED) else FAILED
+            cell["error"] = str(event.get("error", ""))[:MAX_ERROR]
             if self.interrupted:
                 cell["status"] = INTERRUPTED
                 cell["error"] = f"stopped after {self.cell_timeout:g} s (time limit)"
