@@ -29,6 +29,7 @@ constants too.
 from __future__ import annotations
 
 import contextlib
+import gc
 import importlib
 import json
 import os
@@ -146,11 +147,18 @@ def _warm(job: dict[str, Any]) -> tuple[Any, dict[str, str]]:
     config.InteractiveShell.xmode = "plain"
     shell = InteractiveShell.instance(config=config)
     failed = {}
-    for name in job.get("warm", []):
-        try:
-            importlib.import_module(name)
-        except Exception as error:  # reported; a notebook that needs it fails the same way
-            failed[name] = f"{type(error).__name__}: {error}"[:MAX_ERROR]
+    gc.disable()  # imports make no garbage worth collecting, only work for the collector
+    try:
+        for name in job.get("warm", []):
+            try:
+                importlib.import_module(name)
+            except Exception as error:  # reported; a notebook that needs it fails the same way
+                failed[name] = f"{type(error).__name__}: {error}"[:MAX_ERROR]
+    finally:
+        gc.enable()
+    # What is loaded now lasts the whole job: kept out of the collector's sight, so that a
+    # notebook's collections do not touch (and copy) the pages it shares with this process.
+    gc.freeze()
     return shell, failed
 
 
