@@ -151,10 +151,10 @@ def nbgrader_run(folder: Path, students: int) -> tuple[float, int]:
 
 
 def build_class(folder: Path, students: int) -> Path:
-    from diplomatic_cover.identity import Student
+    from diplomatic_cover.answers.identity import Student
+    from diplomatic_cover.answers.store import ResponseStore
+    from diplomatic_cover.handin.submission import build_submission
     from diplomatic_cover.instructor import hidden_checks
-    from diplomatic_cover.store import ResponseStore
-    from diplomatic_cover.submit import build_submission
 
     out = folder / "submissions"
     for number in range(students):

@@ -13,8 +13,8 @@ import os
 
 import pytest
 
+from diplomatic_cover.answers.identity import IDENTITY_FILE, IDENTITY_SCHEMA
 from diplomatic_cover.grading.execute import ExecuteSettings, Executor, same_value
-from diplomatic_cover.identity import IDENTITY_FILE, IDENTITY_SCHEMA
 from diplomatic_cover.instructor import hidden_checks
 from tests.grading.kit import ROOT, notebook, replace_cell, solved_cells
 

@@ -19,10 +19,10 @@ from pathlib import Path
 
 import pytest
 
+from diplomatic_cover.answers.identity import Student
 from diplomatic_cover.grading import grade
 from diplomatic_cover.grading.execute import ExecuteSettings, Executor
 from diplomatic_cover.grading.sandbox.bubblewrap import FIRST_UID
-from diplomatic_cover.identity import Student
 from tests.grading.kit import ROOT, correct, hand_in, notebook, solved_cells
 
 pytestmark = [pytest.mark.long, pytest.mark.usefixtures("sandbox")]
@@ -151,8 +151,8 @@ seen["memory hogs"] = sorted(
 )
 """
 REPORT = """
-from diplomatic_cover.identity import current_student
-from diplomatic_cover.store import ResponseStore
+from diplomatic_cover.answers.identity import current_student
+from diplomatic_cover.answers.store import ResponseStore
 ResponseStore().save_check(current_student(), "ex9", "ex9.attacks", seen, passed=None)
 """
 

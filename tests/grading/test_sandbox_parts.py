@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from diplomatic_cover.answers.identity import Student
 from diplomatic_cover.grading import GradingError, cli_grade, grade
 from diplomatic_cover.grading.execute import _notebook_result
 from diplomatic_cover.grading.sandbox import Limits, Runtime
@@ -20,7 +21,6 @@ from diplomatic_cover.grading.sandbox import bubblewrap as bw
 from diplomatic_cover.grading.sandbox.cgroups import v1_unavailable
 from diplomatic_cover.grading.sandbox.channel import Channel, ChannelError, decode_event
 from diplomatic_cover.grading.sandbox.runtime import installed_kit, python_layout
-from diplomatic_cover.identity import Student
 from tests.grading.kit import ROOT, correct, hand_in, notebook, solved_cells
 
 ANA = Student("ana", "Ana")

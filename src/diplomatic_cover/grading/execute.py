@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from diplomatic_cover.answers.identity import IDENTITY_FILE, IDENTITY_SCHEMA
 from diplomatic_cover.grading.sandbox import (
     Backend,
     JobReport,
@@ -58,7 +59,6 @@ from diplomatic_cover.grading.sandbox.runner import (
     OK,
 )
 from diplomatic_cover.grading.sandbox.runtime import build_runtime
-from diplomatic_cover.answers.identity import IDENTITY_FILE, IDENTITY_SCHEMA
 
 __all__ = [
     "FAILED",
@@ -76,7 +76,8 @@ __all__ = [
     "same_value",
 ]
 
-#: Imported once per submission, before any of its notebooks runs (what the exercises use).
+#: Imported once per submission, before any of its notebooks runs: what the exercises use,
+#: through the public paths they import (which load the package's rooms).
 WARM = (
     "numpy",
     "pandas",
@@ -90,9 +91,10 @@ WARM = (
     "diplomatic_cover.record",
     "diplomatic_cover.capacity_model",
     "diplomatic_cover.figures",
-    "diplomatic_cover.session",
-    "diplomatic_cover.question_widget",
-    "diplomatic_cover.store",
+    "diplomatic_cover.widgets.session",
+    "diplomatic_cover.widgets.question",
+    "diplomatic_cover.widgets.choice",
+    "diplomatic_cover.widgets.handin",
 )
 #: Without these a re-run means nothing: the run stops before grading if a job lacks them.
 REQUIRED = ("pandas", "matplotlib.pyplot", "diplomatic_cover", "diplomatic_cover.checks")

@@ -66,7 +66,7 @@ def installed_kit(site_dirs: tuple[Path, ...], open_kit: Path | None) -> list[Pa
 
 def build_class_copy(out: Path, open_kit: Path) -> Path:
     """`release` the class copy into `out`, compiled (SandboxUnavailable if it refuses)."""
-    from diplomatic_cover.release import ReleaseError, release
+    from diplomatic_cover.instructor.release import ReleaseError, release
 
     try:
         release(out=out, root=open_kit)
