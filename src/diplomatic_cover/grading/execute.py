@@ -99,6 +99,7 @@ WARM = (
 #: Without these a re-run means nothing: the run stops before grading if a job lacks them.
 REQUIRED = ("pandas", "matplotlib.pyplot", "diplomatic_cover", "diplomatic_cover.checks")
 _MAX_CHECKS = 2_000
+RUNNER_ROOM_MB = 256  # the warm runner (about 110 MB) and the files it has read
 _MAX_ID = 200
 
 
@@ -109,6 +110,10 @@ class ExecuteSettings:
     `memory_mb`, `processes` and `scratch_mb` bound one submission's job, all its processes
     together; `cpu_seconds` one notebook's process; `notebook_seconds` one notebook's wall
     time. `isolation=False` is `--no-isolation`.
+
+    Each process may also map at most `process_memory_mb` (`RLIMIT_AS`), which leaves room
+    under the job's limit for the warm runner: a single cell that asks for too much gets a
+    MemoryError (that cell's questions lose their points) instead of a kill.
     """
 
     cell_timeout: float = 30.0
@@ -121,6 +126,11 @@ class ExecuteSettings:
     scratch_mb: int = 512
     report_mb: int = 16
     isolation: bool = True
+
+    @property
+    def process_memory_mb(self) -> int:
+        """The address-space limit of one process: the job's, less room for the runner."""
+        return max(self.memory_mb - RUNNER_ROOM_MB, self.memory_mb // 2)
 
 
 @dataclass
@@ -343,7 +353,7 @@ class Executor:
             },
             "notebooks": [{"name": name, "sources": sources} for name, sources, _ in notebooks],
             "limits": {
-                "memory_bytes": settings.memory_mb * 2**20,
+                "memory_bytes": settings.process_memory_mb * 2**20,
                 "file_bytes": settings.scratch_mb * 2**20,
                 "cpu_seconds": settings.cpu_seconds,
                 "cell_timeout": settings.cell_timeout,
