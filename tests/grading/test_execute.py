@@ -1,13 +1,14 @@
-"""`--execute`: real kernels re-run each notebook; a loop or a memory hog costs one question.
+"""`--execute`: each submission re-run in its sandbox; a loop or a memory hog costs one question.
 
 The notebooks are the instructors' own solutions with a cell swapped for a student's mistake,
-run in real IPython kernels with short limits so the suite stays quick.
+re-run in the real sandbox (bubblewrap, as an unused uid) with short limits so the suite
+stays quick.
 """
 
 import csv
 import io
 import json
-import resource
+import pwd
 import time
 
 import pytest
@@ -16,9 +17,6 @@ from diplomatic_cover.answers.identity import Student
 from diplomatic_cover.grading import grade
 from diplomatic_cover.grading.execute import (
     FAILED,
-    INTERRUPTED,
-    KILLED,
-    NOT_RUN,
     OK,
     ExecuteSettings,
     Executor,
@@ -26,7 +24,7 @@ from diplomatic_cover.grading.execute import (
 )
 from tests.grading.kit import correct, hand_in, notebook, replace_cell, solved_cells, wrong
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.long, pytest.mark.usefixtures("sandbox")]
 
 CONFIG = """
 [assignment.ex1_pandas_record]
@@ -177,33 +175,58 @@ def test_a_missing_notebook_is_reported_and_its_checks_score_zero(tmp_path, conf
     assert "ex1_pandas_record.ipynb is missing" in problem["problem"]
 
 
-def test_the_kernel_gets_a_clean_environment_limits_and_a_temporary_folder(tmp_path, monkeypatch):
+def test_a_notebook_runs_as_an_unused_uid_on_the_class_copy_with_limits(monkeypatch):
     monkeypatch.setenv("SECRET_TOKEN", "do-not-leak")
     probe = (
-        "import os, resource, json\n"
+        "import os, resource, sys\n"
+        "import diplomatic_cover\n"
         "from diplomatic_cover.identity import current_student\n"
         "from diplomatic_cover.store import ResponseStore\n"
-        "seen = {'env': sorted(os.environ), 'cwd': os.getcwd(), 'home': os.environ['HOME'],\n"
+        "try:\n"
+        "    import diplomatic_cover.instructor\n"
+        "    instructor = 'imported'\n"
+        "except ImportError as error:\n"
+        "    instructor = type(error).__name__\n"
+        "seen = {'env': sorted(os.environ), 'cwd': os.getcwd(), 'uid': os.getuid(),\n"
+        "        'gid': os.getgid(), 'groups': os.getgroups(), 'ppid': os.getppid(),\n"
         "        'as': resource.getrlimit(resource.RLIMIT_AS)[0],\n"
         "        'cpu': resource.getrlimit(resource.RLIMIT_CPU)[0],\n"
-        "        'sid': os.getsid(0) == os.getpid(), 'who': current_student().id,\n"
-        "        'store': os.environ['DIPLOMATIC_COVER_RESPONSES']}\n"
+        "        'package': diplomatic_cover.__file__, 'instructor': instructor,\n"
+        "        'root': sorted(os.listdir('/')), 'kit': sorted(os.listdir('/kit')),\n"
+        "        'who': current_student().id, 'store': os.environ['DIPLOMATIC_COVER_RESPONSES'],\n"
+        "        'caps': [l for l in open('/proc/self/status') if l.startswith('Cap')]}\n"
+        "seen['writable'] = []\n"
+        "for top, folders, _files in os.walk('/'):\n"
+        "    if top.startswith(('/proc', '/sys')) or os.statvfs(top).f_flag & os.ST_RDONLY:\n"
+        "        folders[:] = []  # a read-only mount: nothing below can be written\n"
+        "    elif os.access(top, os.W_OK):\n"
+        "        seen['writable'].append(top)\n"
+        "        folders[:] = []\n"
         "ResponseStore().save_check(current_student(), 'ex9', 'ex9.probe', seen, passed=None)"
     )
     settings = ExecuteSettings(cell_timeout=20, memory_mb=1024, cpu_seconds=120)
     with Executor(settings) as executor:
         result = executor.run("ana-silva", "Ana Silva", "ex9", json.dumps(notebook(probe)).encode())
-        scratch = executor.scratch
+        cache = executor.cache
     assert [c.status for c in result.cells] == [OK], result.cells
     seen = result.checks["ex9.probe"]["value"]
+    assert seen["uid"] >= 2_000_000_000 and seen["gid"] == seen["uid"] and seen["groups"] == []
+    with pytest.raises(KeyError):
+        pwd.getpwuid(seen["uid"])  # a uid nobody on this machine uses
+    assert all(line.split()[1] == "0000000000000000" for line in seen["caps"]), seen["caps"]
+    assert seen["ppid"] == 1  # the warm runner is PID 1 of the sandbox's own namespace
     assert "SECRET_TOKEN" not in seen["env"]
-    assert seen["who"] == "ana-silva"
-    assert seen["as"] == 1024 * 2**20 and seen["cpu"] == 120
-    assert seen["sid"] is True  # the kernel leads its own session and process group
-    for place in (seen["cwd"], seen["home"], seen["store"]):
-        assert place.startswith(str(scratch))
-    assert not scratch.exists()  # removed afterwards
-    assert resource.getrlimit(resource.RLIMIT_AS)[0] != 1024 * 2**20  # ours untouched
+    assert seen["who"] == "ana-silva" and seen["cwd"] == "/work/exercises"
+    assert seen["store"].startswith("/work/")
+    assert seen["package"] == "/kit/src/diplomatic_cover/__init__.py"  # the class copy
+    assert seen["instructor"] == "ModuleNotFoundError"
+    assert "instructors" not in seen["kit"] and "exercises" in seen["kit"]
+    assert seen["root"] == ["dev", "etc", "in", "kit", "lib", "lib64", "opt", "proc", "tmp",
+                            "usr", "work"]  # fmt: skip
+    assert seen["writable"] == ["/work"]  # the scratch folder, and nothing else
+    assert seen["as"] == settings.process_memory_mb * 2**20 < 1024 * 2**20
+    assert seen["cpu"] == 120
+    assert not cache.exists()  # the run's cache is removed afterwards
 
 
 def test_cells_report_errors_and_broken_notebooks_are_reported(tmp_path):
@@ -214,7 +237,23 @@ def test_cells_report_errors_and_broken_notebooks_are_reported(tmp_path):
     assert [c.status for c in result.cells] == [FAILED, OK]
     assert result.cells[0].error.startswith("ZeroDivisionError")
     assert "not a readable notebook" in broken.problem
-    assert {INTERRUPTED, KILLED, NOT_RUN}  # the other states are exercised above
+
+
+def test_each_notebook_starts_from_a_clean_process_forked_from_the_warm_one():
+    first = notebook("import pandas, sys\nleft_behind = 42\nsys.modules['pandas'].marker = 1")
+    second = notebook(
+        "import pandas, sys\n"
+        "from diplomatic_cover.checks import check\n"
+        "check('ex1.ratios', [('left_behind' in globals()), hasattr(pandas, 'marker'),\n"
+        "                     'pandas' in sys.modules])"
+    )
+    with Executor(ExecuteSettings(cell_timeout=10)) as executor:
+        results = executor.run_submission(
+            "ana", "Ana", {"ex9": json.dumps(first).encode(), "ex1": json.dumps(second).encode()}
+        )
+    assert [c.status for c in results["ex9"].cells] == [OK]
+    # Nothing of the first notebook reaches the second; pandas was already imported.
+    assert results["ex1"].checks["ex1.ratios"]["value"] == [False, False, True]
 
 
 @pytest.mark.parametrize(

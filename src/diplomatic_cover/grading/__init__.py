@@ -2,8 +2,8 @@
 
 Instructor-side, but safe in the class copy: it holds no answers and no hidden checks (it
 imports `diplomatic_cover.instructor.hidden_checks` only when grading, and says so plainly
-when that is absent). Fast grading imports neither nbformat nor jsonschema nor
-jupyter_client; `--execute` loads jupyter_client when it starts kernels.
+when that is absent). Neither fast grading nor `--execute` imports nbformat, jsonschema or
+jupyter_client: `--execute` runs notebooks through its own sandboxed runner (`sandbox/`).
 """
 
 from __future__ import annotations

@@ -22,6 +22,7 @@ from diplomatic_cover.grading.results import (
     MISSING,
     NOT_ANSWERED,
     PENDING,
+    UNISOLATED,
     StudentResult,
 )
 from diplomatic_cover.handin.report import CONTENT_SECURITY_POLICY, CSS, esc
@@ -193,6 +194,12 @@ def class_report(
         notes.append(f"{missing} student(s) on the roster handed nothing in.")
     if waiting:
         notes.append(f"{waiting} written answer(s) are not graded yet; totals will rise.")
+    unisolated = sum(1 for s in graded if s.mode == UNISOLATED)
+    if unisolated:
+        notes.append(
+            f"{unisolated} submission(s) were re-run without a sandbox (--no-isolation): "
+            "their code could have changed their own grades or a classmate's."
+        )
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f'<meta http-equiv="Content-Security-Policy" content="{CONTENT_SECURITY_POLICY}">'

@@ -39,8 +39,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--execute",
         action="store_true",
-        help="re-run each exercise notebook in its own kernel and grade what it produces "
-        "(for grades that matter; NOT a security sandbox)",
+        help="re-run each submission's exercise notebooks in a sandbox of its own and grade "
+        "what they produce (for grades that matter; Linux, as root, with bubblewrap)",
+    )
+    parser.add_argument(
+        "--no-isolation",
+        action="store_true",
+        help="with --execute where no sandbox can be built: re-run students' code without "
+        "one (it could change grades; those rows are marked unisolated)",
     )
     parser.add_argument(
         "--only",
@@ -50,7 +56,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "earlier grades in --out",
     )
     parser.add_argument(
-        "--jobs", type=int, default=2, metavar="N", help="notebooks re-run at once (default 2)"
+        "--jobs",
+        type=int,
+        default=None,
+        metavar="N",
+        help="submissions re-run at once (default: the number of cores)",
     )
     parser.add_argument(
         "--cell-timeout",
@@ -64,7 +74,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=int,
         default=2048,
         metavar="MB",
-        help="memory limit per kernel under --execute (default 2048)",
+        help="memory limit of each submission's re-run, all its processes together (default 2048)",
     )
     parser.add_argument("--course", default="", help="course name shown on feedback pages")
 
@@ -83,5 +93,6 @@ def run_from_args(args: argparse.Namespace) -> int:
         jobs=args.jobs,
         cell_timeout=args.cell_timeout,
         memory_mb=args.memory_mb,
+        no_isolation=args.no_isolation,
         course=args.course,
     )

@@ -1,26 +1,28 @@
-"""`--execute`: re-run each submitted exercise notebook in a kernel of its own, with limits.
+"""`--execute`: re-run each submission's exercise notebooks in a sandbox of its own, with limits.
 
-Each notebook runs in a fresh IPython kernel that is
+For each submission the grader starts one job in a sandbox (`sandbox/`): a warm interpreter
+that has already imported IPython, pandas, matplotlib and the kit, and that runs each of the
+student's notebooks in a fresh process forked from it (`sandbox/runner.py`). A job sees the
+interpreter, its site-packages, the **class copy** of the kit that `release` builds into
+this run's cache (so the hidden checks, the answer key and the open kit are not there to
+import or read), the data, and its own scratch folder, the only place it can write. It runs
+as an unused uid, without network, in its own PID namespace (nothing survives it), with
+memory and process limits for the job as a whole, a time limit per cell and a wall-time
+limit (see `sandbox/bubblewrap.py` for the details). Students never share a job.
 
-* its own process group (a new session), so it and anything it starts can be killed at once;
-* limited in CPU time and address space (`RLIMIT_CPU`, `RLIMIT_AS`) by a tiny launcher that
-  sets the limits and then execs the kernel (no `preexec_fn`, which is unsafe in a
-  threaded grader);
-* started in a temporary working folder, with a cleaned environment (no HOME, tokens or
-  other secrets of the instructor; `DIPLOMATIC_COVER_RESPONSES` pointing at a temporary
-  store; the student's identity set, so the re-run records its checks under their id);
-* connected over Unix-domain sockets in that folder, so it opens no network port.
+Where no sandbox can be built (no bubblewrap, not root, no cgroup, not Linux), `--execute`
+refuses with the reason, unless `--no-isolation` is given: then the same runner runs as a
+plain child process, and every row it graded is marked unisolated.
 
-Cells run one at a time with a wall-clock limit each. A cell over the limit is interrupted
-(KeyboardInterrupt); if the kernel is still busy after a short grace period, because the
-code swallows interrupts or sits in C code, the whole process group is killed. An
-interrupted cell costs only the questions checked in it; after a kill, the remaining cells
-cannot run and their questions are marked "not reached". A cell that exhausts memory fails
-with MemoryError (or the kernel dies): the same rules apply.
+A cell over its time limit is interrupted (KeyboardInterrupt); if it is still busy after a
+short grace, because the code swallows interrupts or sits in C code, the notebook's process
+is killed. An interrupted cell costs only the questions checked in it; after a kill, the
+remaining cells do not run and their questions are "not reached". A cell that exhausts
+memory fails with MemoryError, or its process is killed: the same rules apply.
 
-This is NOT a security sandbox: the code runs as the grader's user and can read what that
-user can read, use the network, and write anywhere the user may write. Grade code from
-people you would let run code on your account, or run the grader in a container or VM.
+What comes back from a job is plain JSON, size-capped and parsed with limits
+(`sandbox/channel.py`): for each notebook, how each cell went and the values its `check()`
+calls recorded. Only those values are graded, by the hidden checks, in the grader's process.
 
 nbformat is not needed: a notebook is JSON and only its code cells' sources are used here.
 """
@@ -28,13 +30,10 @@ nbformat is not needed: a notebook is JSON and only its code cells' sources are 
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import math
-import os
 import shutil
-import signal
-import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Mapping
@@ -42,45 +41,96 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from diplomatic_cover import paths
 from diplomatic_cover.answers.identity import IDENTITY_FILE, IDENTITY_SCHEMA
+from diplomatic_cover.grading.sandbox import (
+    Backend,
+    JobReport,
+    Limits,
+    Places,
+    SandboxUnavailable,
+)
+from diplomatic_cover.grading.sandbox.channel import Channel, ChannelError
+from diplomatic_cover.grading.sandbox.runner import (
+    CELL_STATUSES,
+    FAILED,
+    INTERRUPTED,
+    KILLED,
+    NOT_RUN,
+    OK,
+)
+from diplomatic_cover.grading.sandbox.runtime import build_runtime
 
-OK = "ok"
-FAILED = "error"
-INTERRUPTED = "interrupted (time limit)"
-KILLED = "killed"
-NOT_RUN = "not run"
+__all__ = [
+    "FAILED",
+    "INTERRUPTED",
+    "KILLED",
+    "NOT_RUN",
+    "OK",
+    "CellOutcome",
+    "ExecuteSettings",
+    "Executor",
+    "RerunResult",
+    "SandboxUnavailable",
+    "code_cells",
+    "describe",
+    "same_value",
+]
 
-# Sets the limits, then becomes the kernel: run with `python -I -S -c`.
-_LAUNCHER = """
-import os, resource, sys
-cpu, memory = int(sys.argv[1]), int(sys.argv[2])
-def cap(kind, value):
-    soft, hard = resource.getrlimit(kind)
-    if hard != resource.RLIM_INFINITY:
-        value = min(value, hard)
-    resource.setrlimit(kind, (value, value if hard == resource.RLIM_INFINITY else hard))
-if cpu > 0:
-    cap(resource.RLIMIT_CPU, cpu)
-if memory > 0:
-    try:
-        cap(resource.RLIMIT_AS, memory)
-    except (ValueError, OSError):  # macOS does not enforce address-space limits
-        pass
-cap(resource.RLIMIT_CORE, 0)
-os.execv(sys.argv[3], sys.argv[3:])
-"""
+#: Imported once per submission, before any of its notebooks runs: what the exercises use,
+#: through the public paths they import (which load the package's rooms).
+WARM = (
+    "numpy",
+    "pandas",
+    "matplotlib",
+    "matplotlib.pyplot",
+    "IPython.display",
+    "ipywidgets",
+    "diplomatic_cover",
+    "diplomatic_cover.checks",
+    "diplomatic_cover.data",
+    "diplomatic_cover.record",
+    "diplomatic_cover.capacity_model",
+    "diplomatic_cover.figures",
+    "diplomatic_cover.widgets.session",
+    "diplomatic_cover.widgets.question",
+    "diplomatic_cover.widgets.choice",
+    "diplomatic_cover.widgets.handin",
+)
+#: Without these a re-run means nothing: the run stops before grading if a job lacks them.
+REQUIRED = ("pandas", "matplotlib.pyplot", "diplomatic_cover", "diplomatic_cover.checks")
+_MAX_CHECKS = 2_000
+RUNNER_ROOM_MB = 256  # the warm runner (about 110 MB) and the files it has read
+_MAX_ID = 200
 
 
 @dataclass(frozen=True)
 class ExecuteSettings:
-    """Limits for one re-run. The defaults suit the kit's exercises with a wide margin."""
+    """Limits for re-runs. The defaults suit the kit's exercises with a wide margin.
+
+    `memory_mb`, `processes` and `scratch_mb` bound one submission's job, all its processes
+    together; `cpu_seconds` one notebook's process; `notebook_seconds` one notebook's wall
+    time. `isolation=False` is `--no-isolation`.
+
+    Each process may also map at most `process_memory_mb` (`RLIMIT_AS`), which leaves room
+    under the job's limit for the warm runner: a single cell that asks for too much gets a
+    MemoryError (that cell's questions lose their points) instead of a kill.
+    """
 
     cell_timeout: float = 30.0
     interrupt_grace: float = 3.0
     memory_mb: int = 2048
     cpu_seconds: int = 300
     startup_timeout: float = 60.0
+    notebook_seconds: float = 600.0
+    processes: int = 64
+    scratch_mb: int = 512
+    report_mb: int = 16
+    isolation: bool = True
+
+    @property
+    def process_memory_mb(self) -> int:
+        """The address-space limit of one process: the job's, less room for the runner."""
+        return max(self.memory_mb - RUNNER_ROOM_MB, self.memory_mb // 2)
 
 
 @dataclass
@@ -138,309 +188,307 @@ def code_cells(notebook: bytes) -> list[str]:
     return sources
 
 
-def _font_cache() -> Path | None:
-    """Matplotlib's cache folder of the grader, to seed the kernels' (saves a font scan)."""
-    configured = os.environ.get("MPLCONFIGDIR")
-    candidates = [Path(configured)] if configured else []
-    cache_home = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    candidates.append(Path(cache_home) / "matplotlib")
-    return next((c for c in candidates if any(c.glob("fontlist-*.json"))), None)
+# ---------------------------------------------------------------------------------------
+# Reading a job's report (hostile data: anything malformed is refused)
+
+
+def _cells(raw: Any, count: int) -> list[CellOutcome]:
+    if not isinstance(raw, list) or len(raw) != count:
+        raise ChannelError("the cells do not match the notebook")
+    cells = []
+    for index, cell in enumerate(raw):
+        if not isinstance(cell, dict) or cell.get("index") != index:
+            raise ChannelError("a cell out of order")
+        status, seconds, error = cell.get("status"), cell.get("seconds", 0), cell.get("error", "")
+        if status not in CELL_STATUSES or not isinstance(error, str):
+            raise ChannelError("a cell with an unknown status")
+        if not isinstance(seconds, int | float) or isinstance(seconds, bool):
+            raise ChannelError("a cell without a time")
+        cells.append(CellOutcome(index, status, float(seconds), error[:500]))
+    return cells
+
+
+def _checks(raw: Any) -> dict[str, dict[str, Any]]:
+    if not isinstance(raw, dict) or len(raw) > _MAX_CHECKS:
+        raise ChannelError("the recorded checks are not a mapping of a sane size")
+    checks = {}
+    for check_id, entry in raw.items():
+        if not isinstance(entry, dict) or len(check_id) > _MAX_ID:
+            continue
+        checks[check_id] = {
+            "value": entry.get("value"),
+            "saved_at": str(entry.get("saved_at"))[:64],
+        }
+    return checks
+
+
+def _notebook_result(event: dict[str, Any], exercise: str, sources: list[str]) -> RerunResult:
+    if event.get("event") != "notebook" or event.get("name") != exercise:
+        raise ChannelError(f"expected the report of {exercise}")
+    result = RerunResult(exercise, sources=sources)
+    result.cells = _cells(event.get("cells"), len(sources))
+    stopped = event.get("stopped_at")
+    if stopped is not None and (not isinstance(stopped, int) or not 0 <= stopped < len(sources)):
+        raise ChannelError("a stop at a cell that does not exist")
+    result.stopped_at = stopped
+    result.checks = _checks(event.get("checks"))
+    seconds = event.get("seconds", 0)
+    result.seconds = float(seconds) if isinstance(seconds, int | float) else 0.0
+    return result
+
+
+# ---------------------------------------------------------------------------------------
+# The executor
+
+
+def _death_note(result: RerunResult, memory_mb: int) -> None:
+    """A killed cell in a job that went over its memory limit says so."""
+    for cell in result.cells:
+        if cell.status == KILLED and "time" not in cell.error:
+            cell.error = (
+                f"the notebook's process was killed: the submission went over its memory "
+                f"limit ({memory_mb} MB)"
+            )
+
+
+@dataclass
+class _JobOutcome:
+    """What one job reported: its ready event, one event per notebook, a problem."""
+
+    ready: dict[str, Any] | None = None
+    events: list[dict[str, Any]] = field(default_factory=list)
+    problem: str = ""
+    report: JobReport = field(default_factory=JobReport)
 
 
 class Executor:
-    """Re-runs notebooks; one instance per grading run (it owns a scratch folder).
+    """Re-runs notebooks; one instance per grading run (it owns the run's cache folder).
 
-    Use as a context manager; `run()` is safe to call from several threads at once.
+    Building it builds the class copy and starts a first, empty job, which proves the
+    sandbox works here (SandboxUnavailable otherwise, with the reason in one line). Use it as
+    a context manager; `run_submission()` is safe to call from several threads at once.
     """
 
     def __init__(self, settings: ExecuteSettings | None = None) -> None:
         self.settings = settings or ExecuteSettings()
-        self.scratch = Path(tempfile.mkdtemp(prefix="dc-execute-"))
-        self.mpl = self.scratch / "matplotlib"
-        self.mpl.mkdir()
-        cache = _font_cache()
-        if cache is not None:
-            for font_list in cache.glob("fontlist-*.json"):
-                with contextlib.suppress(OSError):
-                    shutil.copy2(font_list, self.mpl / font_list.name)
-        root = paths.kit_root()
-        self.data = root / "data" if root is not None else None
+        if self.settings.isolation:
+            from diplomatic_cover.grading.sandbox.bubblewrap import unavailable
+
+            reason = unavailable()
+            if reason:  # said before anything is built
+                raise SandboxUnavailable(reason)
+        self.cache = Path(tempfile.mkdtemp(prefix="dc-execute-"))
+        self._numbers = itertools.count()
+        self.font_lists: dict[str, str] = {}
+        try:
+            self.runtime = build_runtime(self.cache)
+            self.backend = self._backend()
+            self.font_lists = self._prepare()
+        except BaseException:
+            shutil.rmtree(self.cache, ignore_errors=True)
+            raise
+
+    def _backend(self) -> Backend:
+        if self.settings.isolation:
+            from diplomatic_cover.grading.sandbox.bubblewrap import Bubblewrap
+
+            return Bubblewrap(self.runtime)
+        from diplomatic_cover.grading.sandbox.unisolated import Unisolated
+
+        return Unisolated(self.runtime)
+
+    @property
+    def isolated(self) -> bool:
+        """Whether jobs run in a sandbox (False under --no-isolation)."""
+        return self.backend.isolated
 
     def __enter__(self) -> Executor:
         return self
 
     def __exit__(self, *_exc: object) -> None:
-        shutil.rmtree(self.scratch, ignore_errors=True)
+        self.backend.close()
+        shutil.rmtree(self.cache, ignore_errors=True)
 
-    # -- one notebook -------------------------------------------------------------------
+    # -- one job --------------------------------------------------------------------------
+
+    def _limits(self) -> Limits:
+        mb = 2**20
+        return Limits(
+            memory_bytes=self.settings.memory_mb * mb,
+            processes=self.settings.processes,
+            scratch_bytes=self.settings.scratch_mb * mb,
+        )
+
+    def _inputs(self, folder: Path, notebooks: Mapping[str, bytes]) -> Path:
+        """The job's read-only inputs: its notebooks and matplotlib's font list."""
+        inputs = folder / "in"
+        for name in ("notebooks", "matplotlib"):
+            (inputs / name).mkdir(parents=True)
+        for name, data in notebooks.items():
+            (inputs / "notebooks" / f"{name}.ipynb").write_bytes(data)
+        for name, text in self.font_lists.items():
+            (inputs / "matplotlib" / name).write_text(text, encoding="utf-8")
+        for path in [folder, *folder.rglob("*")]:
+            path.chmod(0o755 if path.is_dir() else 0o644)
+        return inputs
+
+    def _payload(
+        self,
+        places: Places,
+        student: tuple[str, str],
+        notebooks: list[tuple[str, list[str], bytes]],
+        prepare: bool,
+    ) -> dict[str, Any]:
+        """The job, as the runner reads it on its standard input."""
+        settings = self.settings
+        return {
+            "kit": places.kit,
+            "site": list(places.site),
+            "inputs": places.inputs,
+            "work": places.work,
+            "student": {"id": student[0], "name": student[1]},
+            "identity": {
+                "file": IDENTITY_FILE,
+                "content": {"schema": IDENTITY_SCHEMA, "id": student[0], "name": student[1]},
+            },
+            "notebooks": [{"name": name, "sources": sources} for name, sources, _ in notebooks],
+            "limits": {
+                "memory_bytes": settings.process_memory_mb * 2**20,
+                "file_bytes": settings.scratch_mb * 2**20,
+                "cpu_seconds": settings.cpu_seconds,
+                "cell_timeout": settings.cell_timeout,
+                "interrupt_grace": settings.interrupt_grace,
+                "notebook_seconds": settings.notebook_seconds,
+            },
+            "warm": list(WARM),
+            "prepare": prepare,
+        }
+
+    def _read(self, channel: Channel, outcome: _JobOutcome, notebooks: int) -> None:
+        """The job's events into `outcome`, within the start-up and wall-time limits."""
+        settings = self.settings
+        ready = channel.next_event(time.monotonic() + settings.startup_timeout)
+        if ready is None or ready.get("event") != "ready":
+            channel.drain_log()
+            outcome.problem = f"the re-run did not start ({channel.log or 'no message'})"
+            return
+        outcome.ready = ready
+        wall = notebooks * (settings.notebook_seconds + settings.interrupt_grace + 5)
+        deadline = time.monotonic() + wall
+        while len(outcome.events) < notebooks:
+            event = channel.next_event(deadline)
+            if event is None:
+                channel.drain_log()
+                outcome.problem = f"the re-run stopped before its end ({channel.log[-300:]})"
+                return
+            outcome.events.append(event)
+
+    def _job(
+        self,
+        student: tuple[str, str],
+        notebooks: list[tuple[str, list[str], bytes]],
+        prepare: bool = False,
+    ) -> _JobOutcome:
+        """Run one job in the backend, whatever happens in it; what it reported."""
+        folder = self.cache / "jobs" / str(next(self._numbers))
+        inputs = self._inputs(folder, {name: data for name, _sources, data in notebooks})
+        job = self.backend.start(inputs, self._limits())
+        outcome = _JobOutcome()
+        limit = self.settings.report_mb * 2**20
+        channel = Channel(job.process.stdout, job.process.stderr, max_line=limit, max_total=limit)  # type: ignore[arg-type]
+        try:
+            payload = self._payload(job.places, student, notebooks, prepare)
+            with contextlib.suppress(OSError):  # a job that died at once: reading says so
+                job.process.stdin.write(json.dumps(payload).encode() + b"\n")  # type: ignore[union-attr]
+                job.process.stdin.close()  # type: ignore[union-attr]
+            self._read(channel, outcome, len(notebooks))
+        except TimeoutError:
+            outcome.problem = "the re-run went over its wall-time limit and was stopped"
+        except ChannelError as error:
+            outcome.problem = f"the re-run's report was refused: {error}"
+        finally:
+            outcome.report = job.close()
+            channel.close()
+            shutil.rmtree(folder, ignore_errors=True)
+        if outcome.problem and outcome.report.out_of_memory:
+            outcome.problem += (
+                f"; the submission went over its memory limit ({self.settings.memory_mb} MB)"
+            )
+        return outcome
+
+    def _prepare(self) -> dict[str, str]:
+        """An empty first job: it proves the sandbox works and builds matplotlib's font list."""
+        outcome = self._job(("sandbox-check", "Sandbox check"), [], prepare=True)
+        ready = outcome.ready
+        if ready is None:
+            raise SandboxUnavailable(f"a test job failed: {outcome.problem}")
+        failed = ready.get("failed") if isinstance(ready.get("failed"), dict) else {}
+        missing = [f"{name} ({failed[name]})" for name in REQUIRED if name in failed]
+        if missing:
+            raise SandboxUnavailable(f"a job cannot import {', '.join(missing)}")
+        import sys
+
+        if ready.get("python") != sys.version:
+            raise SandboxUnavailable(
+                f"the job's Python ({ready.get('python')}) is not the grader's ({sys.version})"
+            )
+        lists = ready.get("font_lists")
+        if not isinstance(lists, dict):
+            return {}
+        return {
+            name: text
+            for name, text in lists.items()
+            if isinstance(text, str) and name.startswith("fontlist-") and "/" not in name
+        }
+
+    # -- a submission ---------------------------------------------------------------------
+
+    def run_submission(
+        self, student_id: str, student_name: str, notebooks: Mapping[str, bytes]
+    ) -> dict[str, RerunResult]:
+        """Re-run a student's notebooks in one job; never raises for the student's code."""
+        started = time.monotonic()
+        results: dict[str, RerunResult] = {}
+        runnable: list[tuple[str, list[str], bytes]] = []
+        for exercise, data in notebooks.items():
+            result = results[exercise] = RerunResult(exercise)
+            try:
+                result.sources = code_cells(data)
+            except ValueError as error:
+                result.problem = f"exercises/{exercise}.ipynb is {error}"
+                continue
+            runnable.append((exercise, result.sources, data))
+        if not runnable:
+            return results
+        try:
+            outcome = self._job((student_id, student_name), runnable)
+        except SandboxUnavailable as error:
+            outcome = _JobOutcome(problem=f"the re-run could not start ({error})")
+        problem, report = outcome.problem, outcome.report
+        for number, (exercise, sources, _data) in enumerate(runnable):
+            event = outcome.events[number] if number < len(outcome.events) else None
+            result = results[exercise]
+            if event is None:
+                result.problem = problem or "the re-run ended early"
+                continue
+            try:
+                results[exercise] = result = _notebook_result(event, exercise, sources)
+            except ChannelError as error:
+                result.problem = f"the re-run's report was refused: {error}"
+                continue
+            if report.out_of_memory:
+                _death_note(result, self.settings.memory_mb)
+        elapsed = time.monotonic() - started
+        share = elapsed / max(len(runnable), 1)
+        for exercise, _sources, _data in runnable:
+            results[exercise].seconds = share
+        return results
 
     def run(
         self, student_id: str, student_name: str, exercise: str, notebook: bytes
     ) -> RerunResult:
-        """Re-run one exercise notebook of one student; never raises for the student's code."""
-        started = time.monotonic()
-        result = RerunResult(exercise)
-        try:
-            result.sources = code_cells(notebook)
-        except ValueError as error:
-            result.problem = f"exercises/{exercise}.ipynb is {error}"
-            return result
-        folder = Path(tempfile.mkdtemp(prefix="run-", dir=self.scratch))
-        try:
-            self._prepare(folder, student_id, student_name, exercise, notebook)
-            _Run(self.settings, folder, self._environment(folder, student_id), result).go()
-            result.checks = _recorded_checks(folder / "responses" / student_id)
-        except Exception as error:  # a broken kernel start must not stop the class
-            result.problem = (
-                result.problem or f"the re-run failed ({type(error).__name__}: {error})"
-            )
-        finally:
-            shutil.rmtree(folder, ignore_errors=True)
-            result.seconds = time.monotonic() - started
-        return result
-
-    def _prepare(
-        self, folder: Path, student_id: str, student_name: str, exercise: str, notebook: bytes
-    ) -> None:
-        for name in (
-            "work/exercises",
-            "home",
-            "tmp",
-            "ipython",
-            "jupyter",
-            "runtime",
-            "ipc",
-            f"responses/{student_id}",
-        ):
-            (folder / name).mkdir(parents=True, exist_ok=True)
-        (folder / "work" / "exercises" / f"{exercise}.ipynb").write_bytes(notebook)
-        if self.data is not None and self.data.is_dir():
-            shutil.copytree(self.data, folder / "work" / "data")
-        identity = {"schema": IDENTITY_SCHEMA, "id": student_id, "name": student_name}
-        (folder / "responses" / IDENTITY_FILE).write_text(json.dumps(identity), encoding="utf-8")
-
-    def _environment(self, folder: Path, student_id: str) -> dict[str, str]:
-        """Only what a kernel needs: nothing inherited from the grader's environment."""
-        bin_dir = str(Path(sys.executable).parent)
-        return {
-            "PATH": os.pathsep.join([bin_dir, "/usr/local/bin", "/usr/bin", "/bin"]),
-            "HOME": str(folder / "home"),
-            "TMPDIR": str(folder / "tmp"),
-            "LANG": "C.UTF-8",
-            "LC_ALL": "C.UTF-8",
-            "TZ": "UTC",
-            "PYTHONHASHSEED": "0",
-            "PYTHONDONTWRITEBYTECODE": "1",
-            "PYTHONNOUSERSITE": "1",
-            "MPLBACKEND": "Agg",
-            "MPLCONFIGDIR": str(self.mpl),
-            "IPYTHONDIR": str(folder / "ipython"),
-            "JUPYTER_CONFIG_DIR": str(folder / "jupyter"),
-            "JUPYTER_DATA_DIR": str(folder / "jupyter"),
-            "JUPYTER_RUNTIME_DIR": str(folder / "runtime"),
-            "JUPYTER_PLATFORM_DIRS": "1",
-            "OPENBLAS_NUM_THREADS": "1",
-            "OMP_NUM_THREADS": "1",
-            "MKL_NUM_THREADS": "1",
-            "PYDEVD_DISABLE_FILE_VALIDATION": "1",
-            paths.RESPONSES_ENV: str(folder / "responses"),
-            paths.SUBMISSIONS_ENV: str(folder / "tmp"),
-            "JUPYTERHUB_USER": student_id,
-        }
-
-
-def _recorded_checks(folder: Path) -> dict[str, dict[str, Any]]:
-    """Every check the re-run recorded, from the temporary store (latest save wins)."""
-    found: dict[str, dict[str, Any]] = {}
-    for path in sorted(folder.glob("*.json")):
-        try:
-            document = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, ValueError):
-            continue
-        checks = document.get("checks") if isinstance(document, dict) else None
-        for check_id, entry in (checks or {}).items():
-            if isinstance(entry, dict) and str(entry.get("saved_at", "")) >= str(
-                found.get(check_id, {}).get("saved_at", "")
-            ):
-                found[check_id] = entry
-    return found
-
-
-class _Run:
-    """One kernel's life: start it with limits, run the cells, kill it, whatever happens."""
-
-    def __init__(
-        self, settings: ExecuteSettings, folder: Path, env: dict[str, str], result: RerunResult
-    ) -> None:
-        self.settings = settings
-        self.folder = folder
-        self.env = env
-        self.result = result
-        self.process: subprocess.Popen[bytes] | None = None
-        self.client: Any = None
-
-    def go(self) -> None:
-        try:
-            self._start()
-            for index, source in enumerate(self.result.sources):
-                if self.result.stopped_at is not None:
-                    self.result.cells.append(CellOutcome(index, NOT_RUN))
-                    continue
-                self.result.cells.append(self._cell(index, source))
-        finally:
-            self._stop()
-
-    # -- the kernel -----------------------------------------------------------------------
-
-    def _start(self) -> None:
-        from jupyter_client.blocking import BlockingKernelClient
-        from jupyter_client.connect import write_connection_file
-
-        connection, _info = write_connection_file(
-            str(self.folder / "kernel.json"), transport="ipc", ip=str(self.folder / "ipc" / "k")
-        )
-        memory = self.settings.memory_mb * 2**20 if self.settings.memory_mb > 0 else 0
-        command = [
-            sys.executable, "-I", "-S", "-c", _LAUNCHER,
-            str(int(self.settings.cpu_seconds)), str(memory),
-            sys.executable, "-m", "ipykernel_launcher", "-f", connection,
-            "--HistoryManager.enabled=False", "--IPKernelApp.log_level=ERROR",
-        ]  # fmt: skip
-        log = open(self.folder / "kernel.log", "wb")  # noqa: SIM115 (closed in _stop)
-        self._log = log
-        self.process = subprocess.Popen(
-            command,
-            cwd=self.folder / "work" / "exercises",
-            env=self.env,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-            close_fds=True,
-        )
-        client = BlockingKernelClient(connection_file=connection)
-        client.load_connection_file()
-        client.start_channels()
-        self.client = client
-        deadline = time.monotonic() + self.settings.startup_timeout
-        while True:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"the kernel exited at start: {self._log_tail()}")
-            if time.monotonic() > deadline:
-                raise RuntimeError("the kernel did not start in time")
-            client.kernel_info()
-            try:
-                reply = client.get_shell_msg(timeout=1.0)
-            except Exception:  # queue.Empty: not ready yet (a busy machine may take seconds)
-                continue
-            # A reply to any of the requests sent so far shows the kernel is up; the others'
-            # replies are skipped later, as replies to no cell.
-            if reply.get("msg_type") == "kernel_info_reply":
-                break
-        self._drain_iopub()
-
-    def _log_tail(self) -> str:
-        try:
-            text = (self.folder / "kernel.log").read_bytes()[-2000:].decode("utf-8", "replace")
-        except OSError:
-            return "no log"
-        return " ".join(text.split())[-400:]
-
-    def _alive(self) -> bool:
-        return self.process is not None and self.process.poll() is None
-
-    def _kill(self) -> None:
-        if self.process is None:
-            return
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(self.process.pid, signal.SIGKILL)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            self.process.wait(timeout=10)
-
-    def _stop(self) -> None:
-        self._kill()
-        if self.client is not None:
-            with contextlib.suppress(Exception):
-                self.client.stop_channels()
-        if getattr(self, "_log", None) is not None:
-            self._log.close()
-
-    def _drain_iopub(self, limit: int = 10_000) -> None:
-        """Discard the kernel's outputs (a cell printing without end cannot fill memory)."""
-        with contextlib.suppress(Exception):
-            for _ in range(limit):
-                if not self.client.iopub_channel.msg_ready():
-                    break
-                self.client.iopub_channel.get_msg(timeout=0)
-
-    # -- one cell -------------------------------------------------------------------------
-
-    def _wait_done(self, msg_id: str, until: float, outcome: CellOutcome) -> bool:
-        """Wait for the cell's execute_reply (True) until `until` passes or the kernel dies.
-
-        The reply comes on the shell channel, which never drops messages; IOPub (outputs,
-        busy/idle) can lose its first messages before the subscription is up, so it is only
-        drained here, never waited on.
-        """
-        while True:
-            self._drain_iopub()
-            left = until - time.monotonic()
-            if left <= 0 or not self._alive():
-                return False
-            try:
-                reply = self.client.get_shell_msg(timeout=min(left, 0.1))
-            except Exception:  # queue.Empty
-                continue
-            if reply.get("parent_header", {}).get("msg_id") != msg_id:
-                continue
-            content = reply.get("content", {})
-            if content.get("status") == "error" and not outcome.error:
-                outcome.error = f"{content.get('ename', '')}: {content.get('evalue', '')}"[:500]
-            elif content.get("status") == "aborted":
-                outcome.error = "aborted by the kernel"
-            return True
-
-    def _cell(self, index: int, source: str) -> CellOutcome:
-        outcome = CellOutcome(index, OK)
-        started = time.monotonic()
-        if not source.strip():
-            return outcome
-        msg_id = self.client.execute(
-            source, silent=False, store_history=False, allow_stdin=False, stop_on_error=False
-        )
-        finished = self._wait_done(msg_id, started + self.settings.cell_timeout, outcome)
-        if finished:
-            outcome.status = FAILED if outcome.error else OK
-        elif not self._alive():
-            outcome.status = KILLED
-            outcome.error = outcome.error or _death(self.process)
-            self.result.stopped_at = index
-        else:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(self.process.pid, signal.SIGINT)  # type: ignore[union-attr]
-            grace = time.monotonic() + self.settings.interrupt_grace
-            if self._wait_done(msg_id, grace, outcome):
-                outcome.status = INTERRUPTED
-                outcome.error = f"stopped after {self.settings.cell_timeout:g} s (time limit)"
-            else:
-                self._kill()
-                outcome.status = KILLED
-                outcome.error = (
-                    f"still running after {self.settings.cell_timeout:g} s and did not stop "
-                    "when interrupted: the kernel was killed"
-                )
-                self.result.stopped_at = index
-        outcome.seconds = time.monotonic() - started
-        return outcome
-
-
-def _death(process: subprocess.Popen[bytes] | None) -> str:
-    code = process.poll() if process is not None else None
-    if code is not None and code < 0:
-        name = signal.Signals(-code).name if -code in signal.valid_signals() else str(-code)
-        reasons = {"SIGXCPU": "CPU time limit", "SIGKILL": "killed, likely out of memory"}
-        return f"the kernel died ({name}: {reasons.get(name, 'signal')})"
-    return f"the kernel died (exit code {code})"
+        """Re-run one exercise notebook of one student (a job of its own)."""
+        return self.run_submission(student_id, student_name, {exercise: notebook})[exercise]
 
 
 # ---------------------------------------------------------------------------------------

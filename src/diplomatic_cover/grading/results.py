@@ -29,6 +29,13 @@ ERROR = "grading error"
 SUBMITTED = "graded"
 MISSING = "no submission"
 
+# How a student was graded (`StudentResult.mode`), where it matters to the reader
+UNISOLATED = "execute, unisolated"
+UNISOLATED_FLAG = (
+    "re-run without a sandbox (--no-isolation): the code could have changed its own grade "
+    "or a classmate's"
+)
+
 
 @dataclass
 class ItemResult:

@@ -78,6 +78,8 @@ from diplomatic_cover.grading.results import (
     NOT_RUN,
     PENDING,
     TIMED_OUT,
+    UNISOLATED,
+    UNISOLATED_FLAG,
     ItemResult,
     StudentResult,
     encode_results,
@@ -100,6 +102,7 @@ class GradeSummary:
     pending: int = 0
     merged: bool = False
     execute: bool = False
+    unisolated: bool = False
     seconds: float = 0.0
     problems: list[Problem] = field(default_factory=list)
     students: dict[str, StudentResult] = field(default_factory=dict)
@@ -107,6 +110,8 @@ class GradeSummary:
 
     def __str__(self) -> str:
         mode = "re-run (--execute)" if self.execute else "recorded values (no code run)"
+        if self.unisolated:
+            mode = "re-run WITHOUT a sandbox (--no-isolation; rows marked unisolated)"
         lines = [
             f"Graded {self.graded} submission(s) from {mode} in {self.seconds:.1f} s"
             + (" and merged them into the earlier grades" if self.merged else "")
@@ -303,7 +308,8 @@ def _apply_manual(
 
 
 def _flags(student: StudentResult) -> list[str]:
-    flags = [f"{r.id}: {r.flag}" for r in student.items if r.flag]
+    flags = [UNISOLATED_FLAG] if student.mode == UNISOLATED else []
+    flags += [f"{r.id}: {r.flag}" for r in student.items if r.flag]
     flags += [
         f"{r.id}: {r.status}"
         for r in student.items
@@ -323,8 +329,10 @@ def _rerun_all(
     settings: Any,
     bar: ProgressBar,
     problems: list[Problem],
-) -> dict[str, dict[str, Any]]:
+) -> tuple[dict[str, dict[str, Any]], bool]:
+    """Re-run every student's notebooks, one sandboxed job per student; (results, isolated)."""
     from diplomatic_cover.grading.execute import KILLED, Executor, RerunResult
+    from diplomatic_cover.grading.sandbox import SandboxUnavailable
 
     exercises = grader.exercises_to_run()
     found: dict[str, dict[str, Any]] = {s.key: {} for s in students}
@@ -332,9 +340,10 @@ def _rerun_all(
     for student in students:
         submission = student.submission
         assert submission is not None
+        notebooks = {}
         for exercise in exercises:
             if exercise in submission.notebooks:
-                tasks.append((student, exercise, submission.notebooks[exercise]))
+                notebooks[exercise] = submission.notebooks[exercise]
             else:
                 found[student.key][exercise] = RerunResult(
                     exercise, problem=f"exercises/{exercise}.ipynb is missing from the submission"
@@ -347,47 +356,55 @@ def _rerun_all(
                         "graded; those checks 0",
                     )
                 )
+        if notebooks:
+            tasks.append((student, notebooks))
     bar.total = len(tasks)
-    with Executor(settings) as executor, ThreadPoolExecutor(max_workers=max(jobs, 1)) as pool:
+    try:
+        executor = Executor(settings)
+    except SandboxUnavailable as error:
+        raise GradingError(
+            f"--execute cannot build a sandbox here: {error}. Grade without --execute, or pass "
+            "--no-isolation to re-run students' code without one (those rows are marked "
+            "unisolated)."
+        ) from error
+    with executor, ThreadPoolExecutor(max_workers=max(jobs, 1)) as pool:
         futures = {
-            pool.submit(executor.run, student.key, student.name, exercise, notebook): (
-                student,
-                exercise,
-            )
-            for student, exercise, notebook in tasks
+            pool.submit(executor.run_submission, student.key, student.name, notebooks): student
+            for student, notebooks in tasks
         }
         for future in as_completed(futures):
-            student, exercise = futures[future]
-            rerun = future.result()
-            found[student.key][exercise] = rerun
+            student = futures[future]
             source = student.submission.origin.source if student.submission else ""
-            if rerun.problem:
-                problems.append(
-                    Problem(source, student.key, rerun.problem, "graded; those checks 0")
-                )
-            for cell in rerun.cells:
-                if cell.status == KILLED or "time limit" in cell.status:
+            for exercise, rerun in future.result().items():
+                found[student.key][exercise] = rerun
+                if rerun.problem:
                     problems.append(
-                        Problem(
-                            source,
-                            student.key,
-                            f"{exercise}: code cell {cell.index + 1} {cell.status}: {cell.error}",
-                            "graded; checks in and after it 0"
-                            if cell.status == KILLED
-                            else "graded; checks in that cell 0",
-                        )
+                        Problem(source, student.key, rerun.problem, "graded; those checks 0")
                     )
-                elif cell.error.startswith("MemoryError"):
-                    problems.append(
-                        Problem(
-                            source,
-                            student.key,
-                            f"{exercise}: code cell {cell.index + 1} ran out of memory",
-                            "graded; checks in that cell 0",
+                for cell in rerun.cells:
+                    if cell.status == KILLED or "time limit" in cell.status:
+                        problems.append(
+                            Problem(
+                                source,
+                                student.key,
+                                f"{exercise}: code cell {cell.index + 1} {cell.status}: "
+                                f"{cell.error}",
+                                "graded; checks in and after it 0"
+                                if cell.status == KILLED
+                                else "graded; checks in that cell 0",
+                            )
                         )
-                    )
-            bar.advance(f"{student.key} {exercise}")
-    return found
+                    elif cell.error.startswith("MemoryError"):
+                        problems.append(
+                            Problem(
+                                source,
+                                student.key,
+                                f"{exercise}: code cell {cell.index + 1} ran out of memory",
+                                "graded; checks in that cell 0",
+                            )
+                        )
+            bar.advance(student.key)
+    return found, executor.isolated
 
 
 # ---------------------------------------------------------------------------------------
@@ -414,9 +431,10 @@ def grade(
     config: Path | None = None,
     execute: bool = False,
     only: list[str] | None = None,
-    jobs: int = 2,
+    jobs: int | None = None,
     cell_timeout: float = 30.0,
     memory_mb: int = 2048,
+    no_isolation: bool = False,
     limits: Limits | None = None,
     course: str = "",
     progress: IO[str] | None = None,
@@ -427,15 +445,17 @@ def grade(
 ) -> GradeSummary:
     """Grade every submission under `submissions` and write the outputs into `out`.
 
-    Raises GradingError (or ConfigError) only for problems of the grader's own set-up;
-    everything wrong with a student's file goes to problems.csv. `catalogue`, `answer_key`,
-    `hidden_checks` and `rubrics_dir` default to the kit's own.
+    Raises GradingError (or ConfigError) only for problems of the grader's own set-up
+    (including `execute` where no sandbox can be built, unless `no_isolation`); everything
+    wrong with a student's file goes to problems.csv. `jobs` (submissions re-run at once)
+    defaults to the number of cores. `catalogue`, `answer_key`, `hidden_checks` and
+    `rubrics_dir` default to the kit's own.
     """
     started = time.monotonic()
     if execute and os.name != "posix":
         raise GradingError(
-            "--execute needs Linux or macOS: it relies on process groups and resource limits. "
-            "Grade without --execute here, or run the grader on a Linux machine or container."
+            "--execute needs Linux (its sandbox is bubblewrap): grade without --execute here, "
+            "or run the grader on a Linux machine or container."
         )
     out = Path(out)
     catalogue = catalogue if catalogue is not None else load_catalogue()
@@ -475,12 +495,19 @@ def grade(
 
     reruns: dict[str, dict[str, Any]] | None = None
     timings: dict[str, float] = {}
+    mode = ""
     if execute and grader.exercises_to_run():
         from diplomatic_cover.grading.execute import ExecuteSettings
 
-        settings = ExecuteSettings(cell_timeout=cell_timeout, memory_mb=memory_mb)
+        settings = ExecuteSettings(
+            cell_timeout=cell_timeout, memory_mb=memory_mb, isolation=not no_isolation
+        )
         bar.title = "Re-running"
-        reruns = _rerun_all(chosen, grader, jobs, settings, bar, problems)
+        reruns, isolated = _rerun_all(
+            chosen, grader, jobs or os.cpu_count() or 1, settings, bar, problems
+        )
+        if not isolated:
+            mode = UNISOLATED
         timings = {
             key: sum(getattr(run, "seconds", 0.0) for run in runs.values())
             for key, runs in reruns.items()
@@ -495,6 +522,8 @@ def grade(
             runs = {}
         try:
             results[student.key] = grader.student(student, runs)
+            if mode:
+                results[student.key].mode = mode
         except Exception as error:  # one student's odd file must not stop the class
             source = student.submission.origin.source if student.submission else ""
             problems.append(
@@ -544,6 +573,7 @@ def grade(
         pending=sum(r.pending for r in final.values()),
         merged=merged,
         execute=execute,
+        unisolated=bool(mode),
         problems=problems,
         students=final,
         rerun_seconds=timings,
@@ -629,9 +659,10 @@ def cli_grade(
     config: Path | None = None,
     execute: bool = False,
     only: list[str] | None = None,
-    jobs: int = 2,
+    jobs: int | None = None,
     cell_timeout: float = 30.0,
     memory_mb: int = 2048,
+    no_isolation: bool = False,
     course: str = "",
     stdout: IO[str] | None = None,
     stderr: IO[str] | None = None,
@@ -646,7 +677,7 @@ def cli_grade(
         summary = grade(
             submissions=submissions, out=out, roster=roster, config=config, execute=execute,
             only=only, jobs=jobs, cell_timeout=cell_timeout, memory_mb=memory_mb,
-            course=course, progress=stderr,
+            no_isolation=no_isolation, course=course, progress=stderr,
         )  # fmt: skip
     except (GradingError, ConfigError, StoreError) as error:
         print(f"diplomatic-cover grade: {error}", file=stderr)
