@@ -59,8 +59,12 @@ def load_hidden_checks(name: str = HIDDEN_CHECKS_MODULE) -> ModuleType:
 # Looking values up
 
 
-def find_answer(documents: Documents, question: Question) -> Mapping[str, Any] | None:
-    """The saved entry for a question: its own notebook's document first, then any other."""
+def find_answer(documents: Documents, question: Question) -> Any:
+    """The saved entry for a question: its own notebook's document first, then any other.
+
+    The entry is returned whatever its shape (a hand-edited file may hold a string where a
+    record belongs): grading scores a misshapen entry 0 with the reason, never skips it.
+    """
     own = (documents.get(question.notebook) or {}).get("answers") or {}
     if question.id in own:
         return own[question.id]
@@ -73,10 +77,13 @@ def find_answer(documents: Documents, question: Question) -> Mapping[str, Any] |
     return max(found, key=lambda e: str(e.get("saved_at", ""))) if found else None
 
 
-def find_check(documents: Documents, check_id: str, exercise: str) -> Mapping[str, Any] | None:
-    """The recorded entry of a check: the exercise's own document first, then the latest."""
+def find_check(documents: Documents, check_id: str, exercise: str) -> Any:
+    """The recorded entry of a check: the exercise's own document first, then the latest.
+
+    Like `find_answer`, a misshapen entry in the exercise's own document is returned as it is.
+    """
     own = (documents.get(exercise) or {}).get("checks") or {}
-    if isinstance(own.get(check_id), Mapping):
+    if check_id in own:
         return own[check_id]
     found = [(doc.get("checks") or {}).get(check_id) for _name, doc in sorted(documents.items())]
     found = [entry for entry in found if isinstance(entry, Mapping)]
@@ -121,11 +128,24 @@ def widget_fraction(question: Question, value: Any, correct: Any, tolerance: flo
     return 1.0 if value == correct else 0.0
 
 
-def grade_widget(
-    item: Item, question: Question, entry: Mapping[str, Any] | None, key: KeyEntry
-) -> ItemResult:
+def misshapen(entry: object) -> str:
+    """Why a saved entry is not a record of an answer ("" when it is one, or absent)."""
+    if entry is None or isinstance(entry, Mapping):
+        return ""
+    return (
+        f"the saved entry is {type(entry).__name__}, not a record of an answer (the file was "
+        "edited by hand)"
+    )
+
+
+def grade_widget(item: Item, question: Question, entry: Any, key: KeyEntry) -> ItemResult:
     """Grade one widget answer against the answer key (never raises)."""
     result = ItemResult(item.assignment, item.id, item.kind, item.points, points=0.0)
+    if misshapen(entry):
+        result.status = INVALID
+        result.detail = misshapen(entry)
+        result.hint = "Your saved answer does not fit this question, so it earns no points."
+        return result
     value = entry.get("value") if entry else None
     try:
         answered = entry is not None and is_answered(question, value)
@@ -162,9 +182,14 @@ def grade_widget(
 # Checks
 
 
-def grade_check(item: Item, entry: Mapping[str, Any] | None, hidden: HiddenChecks) -> ItemResult:
+def grade_check(item: Item, entry: Any, hidden: HiddenChecks) -> ItemResult:
     """Grade a recorded check value with the hidden checks, scaled to the item's points."""
     result = ItemResult(item.assignment, item.id, item.kind, item.points, points=0.0)
+    if misshapen(entry):
+        result.status = INVALID
+        result.detail = misshapen(entry)
+        result.hint = "The value saved for this check is not one the kit records: no points."
+        return result
     value = entry.get("value") if isinstance(entry, Mapping) else None
     try:
         outcome = hidden.grade_check(item.id, value)

@@ -19,7 +19,6 @@ from diplomatic_cover.answers.catalogue import Catalogue, Question, format_answe
 from diplomatic_cover.grading.config import GradingConfig
 from diplomatic_cover.grading.exports import number
 from diplomatic_cover.grading.results import (
-    MISSING,
     NOT_ANSWERED,
     PENDING,
     UNISOLATED,
@@ -186,12 +185,12 @@ def class_report(
     course: str = "",
 ) -> str:
     """The class report's HTML."""
-    graded = [s for _key, s in sorted(students.items()) if s.status != MISSING]
-    missing = sum(1 for s in students.values() if s.status == MISSING)
+    graded = [s for _key, s in sorted(students.items()) if s.submitted]
+    missing = sum(1 for s in students.values() if not s.submitted)
     waiting = sum(s.pending for s in graded)
     notes = []
     if missing:
-        notes.append(f"{missing} student(s) on the roster handed nothing in.")
+        notes.append(f"{missing} student(s) have no graded submission (none, or a damaged file).")
     if waiting:
         notes.append(f"{waiting} written answer(s) are not graded yet; totals will rise.")
     unisolated = sum(1 for s in graded if s.mode == UNISOLATED)

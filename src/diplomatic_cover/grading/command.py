@@ -28,7 +28,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--roster",
         type=Path,
         metavar="FILE",
-        help="CSV with kit_id, lms_id, name, section, sis_user_id, sis_login_id",
+        help="CSV with kit_id and any of lms_id, name, section, sis_user_id, sis_login_id, "
+        "hub_user, deadline",
     )
     parser.add_argument(
         "--config",
@@ -76,6 +77,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="MB",
         help="memory limit of each submission's re-run, all its processes together (default 2048)",
     )
+    parser.add_argument(
+        "--deadline",
+        metavar="WHEN",
+        help="the class's deadline (2026-12-10T23:59, local time, or with +01:00): rows "
+        "uploaded after it, or after the roster's own deadline for that student, are marked late",
+    )
     parser.add_argument("--course", default="", help="course name shown on feedback pages")
 
 
@@ -94,5 +101,6 @@ def run_from_args(args: argparse.Namespace) -> int:
         cell_timeout=args.cell_timeout,
         memory_mb=args.memory_mb,
         no_isolation=args.no_isolation,
+        deadline=args.deadline,
         course=args.course,
     )

@@ -21,13 +21,16 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 
 from diplomatic_cover.grading.config import GradingConfig
+from diplomatic_cover.grading.ingest import CANVAS as CANVAS_LMS
+from diplomatic_cover.grading.ingest import MOODLE as MOODLE_LMS
 from diplomatic_cover.grading.ingest import Problem
-from diplomatic_cover.grading.results import MISSING, PENDING, StudentResult
+from diplomatic_cover.grading.results import CHANGED, PENDING, StudentResult
 from diplomatic_cover.safe_files import atomic_write_bytes
 
 GRADES = "grades.csv"
@@ -58,14 +61,23 @@ def number(value: float | None) -> str:
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Control characters (but tab and line breaks) and the marks that reorder text on screen
+# (a name with U+202E shows its letters backwards): never written to a CSV.
+_INVISIBLE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
 
 
 def _cell(value: object) -> object:
-    """A cell safe to open in a spreadsheet: text that would start a formula gets a quote.
+    """A cell safe to open in a spreadsheet: no control or direction characters, and text
+    that would start a formula gets a quote.
 
     Names, file names and reasons come from students' files; a "name" such as
-    =HYPERLINK(...) must stay text when an instructor opens grades.csv in Excel.
+    =HYPERLINK(...) must stay text when an instructor opens grades.csv in Excel, and a NUL,
+    an escape sequence or a right-to-left override must not reach the file at all.
     """
+    if isinstance(value, str):
+        value = _INVISIBLE.sub("", value)
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         try:
             float(value)
@@ -94,19 +106,20 @@ def _ordered(students: dict[str, StudentResult]) -> list[StudentResult]:
 def write_grades(out: Path, config: GradingConfig, students: dict[str, StudentResult]) -> Path:
     """grades.csv: one row per student, per-item points, total, status and flags."""
     items = config.items()
-    header = ["student", "name", "lms_id", "section", "status", "late", "source"]
+    header = ["student", "name", "lms_id", "section", "status", "late", "source", "graded_by"]
     header += [item.id for item in items] + ["total", "max", "pending", "flags"]
     rows: list[list[object]] = [header]
     for student in _ordered(students):
         by_id = {result.id: result for result in student.items}
+        late = student.late_by or ("late" if student.late else "")
         row: list[object] = [
             student.key, student.name, student.lms_id, student.section, student.status,
-            "late" if student.late else "", student.source,
+            late, student.source, student.graded_by,
         ]  # fmt: skip
         for item in items:
             result = by_id.get(item.id)
             row.append(number(result.points) if result is not None else "")
-        submitted = student.status != MISSING
+        submitted = student.submitted
         row += [
             number(student.total) if submitted else "",
             number(config.max_points),
@@ -135,6 +148,7 @@ def write_detail(out: Path, students: dict[str, StudentResult]) -> Path:
             "hint",
             "detail",
             "comment",
+            "override",
         ]
     ]
     for student in _ordered(students):
@@ -152,6 +166,7 @@ def write_detail(out: Path, students: dict[str, StudentResult]) -> Path:
                     r.hint,
                     r.detail,
                     r.comment,
+                    r.override,
                 ]
             )
     return _write(out / DETAIL, rows)
@@ -159,7 +174,7 @@ def write_detail(out: Path, students: dict[str, StudentResult]) -> Path:
 
 def _assignment_cell(student: StudentResult, name: str) -> str:
     items = [r for r in student.items if r.assignment == name]
-    if student.status == MISSING or not items or any(r.status == PENDING for r in items):
+    if not student.submitted or not items or any(r.status in (PENDING, CHANGED) for r in items):
         return ""
     return number(student.assignment_total(name))
 
@@ -174,8 +189,9 @@ def write_canvas(out: Path, config: GradingConfig, students: dict[str, StudentRe
         ["Points Possible", "", "", "", "", *[number(a.max_points) for a in config.assignments]]
     )
     for student in _ordered(students):
+        canvas_id = student.lms_id if student.lms in ("", CANVAS_LMS) else ""
         rows.append([
-            student.name, student.lms_id, student.sis_user_id, student.sis_login_id,
+            student.name, canvas_id, student.sis_user_id, student.sis_login_id,
             student.section, *[_assignment_cell(student, a.name) for a in config.assignments],
         ])  # fmt: skip
     return _write(out / CANVAS, rows)
@@ -188,14 +204,14 @@ def write_moodle(
     stamp = now.astimezone(UTC).strftime("%A, %d %B %Y, %H:%M")
     rows: list[list[object]] = [MOODLE_COLUMNS]
     for student in _ordered(students):
-        if not student.lms_id or student.status == MISSING:
+        if not student.lms_id or student.lms not in ("", MOODLE_LMS) or not student.submitted:
             continue
-        pending = any(r.status == PENDING for r in student.items)
+        pending = any(r.status in (PENDING, CHANGED) for r in student.items)
         parts = [
             f"{a.title}: {number(student.assignment_total(a.name))}/{number(a.max_points)}"
             for a in config.assignments
         ]
-        submitted = _moodle_time(student.created)
+        submitted = _moodle_time(student.received_at)
         rows.append([
             f"Participant {student.lms_id}", student.name, "", "Submitted for grading",
             "" if pending else number(student.total), number(config.max_points), "Yes",
@@ -204,12 +220,13 @@ def write_moodle(
     return _write(out / MOODLE, rows)
 
 
-def _moodle_time(created: str) -> str:
+def _moodle_time(received_at: str) -> str:
+    """When the file arrived, as Moodle writes times ("" when unknown or unreadable)."""
     try:
-        moment = datetime.fromisoformat(created.replace("Z", "+00:00"))
-    except ValueError:
+        moment = datetime.fromisoformat(received_at.replace("Z", "+00:00"))
+        return moment.astimezone(UTC).strftime("%A, %d %B %Y, %H:%M")
+    except (ValueError, OverflowError, OSError):
         return ""
-    return moment.astimezone(UTC).strftime("%A, %d %B %Y, %H:%M")
 
 
 def write_problems(out: Path, problems: list[Problem]) -> Path:

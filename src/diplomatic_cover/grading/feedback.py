@@ -20,7 +20,6 @@ from diplomatic_cover.grading.config import CHECK, MANUAL, GradingConfig
 from diplomatic_cover.grading.exports import number
 from diplomatic_cover.grading.results import (
     GRADED,
-    MISSING,
     PENDING,
     ItemResult,
     StudentResult,
@@ -48,6 +47,8 @@ _STUDENT_STATUS = {
     "your notebook was re-run",
     "awaiting manual grading": "not graded yet",
     "not re-run": "not graded: the notebook could not be re-run",
+    "changed since --execute: not re-run": "graded from the value your notebook recorded; "
+    "your instructor will re-run it",
     "grading error": "could not be graded automatically; your instructor will look at it",
 }
 
@@ -137,7 +138,7 @@ def feedback_page(
     everything_full = bool(student.items) and all(
         r.points is not None and r.points >= r.max_points for r in student.items
     )
-    if student.status == MISSING:
+    if not student.submitted:
         headline = "No submission was received."
     else:
         headline = f"{number(student.total)} of {number(student.max_total)} points."
@@ -172,7 +173,7 @@ def write_feedback(
     folder = out / FEEDBACK_DIR
     folder.mkdir(parents=True, exist_ok=True)
     for key, student in sorted(students.items()):
-        if student.status == MISSING:
+        if not student.submitted:
             continue
         page = feedback_page(student, config, catalogue, course)
         atomic_write_bytes(folder / f"{key}.html", page.encode("utf-8"))

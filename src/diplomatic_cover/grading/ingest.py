@@ -1,42 +1,80 @@
-"""Finding, opening and checking submissions, whatever shape the folder arrives in.
+"""Finding, opening and checking submissions, and knowing whose account each one came from.
 
-Submissions reach the grader as a folder of `submission-<id>.zip` files, as an LMS bulk
-download, or as a mix after a late hand-in:
+## Identity comes from where a file came from, never from what it says
 
-* Canvas names every file `<name>_<user id>_<submission id>_<original name>`, with `LATE`
-  after the name for late work and `-1`, `-2`... added to the original name on resubmission
-  (`silvaana_LATE_4821_99120_submission-ana-silva-1.zip`). The download is a zip of zips.
-* Moodle makes one folder per participant, `<Full Name>_<participant id>_assignsubmission_file_`
-  (older versions prefix each file name the same way instead).
+A submission's manifest says which kit id and name the student typed. Anyone can type any
+name, so the grader never decides *whose grade* a file is from its contents. It decides
+from the **account** that uploaded it, as the place the file came from says:
 
-Every zip is read here in memory, never extracted: member names are checked (no absolute
-paths, no `..`, no drive letters or backslashes, no symbolic links), and the bytes actually
-decompressed are counted against a cap, so a small zip that expands without end (also one
-nested in a zip of zips) is stopped, not believed. A submission that passes those checks is
-then verified against its manifest by `submit.verify_submission`, the same check students'
-files pass when they are built. Anything wrong becomes a `Problem` with a plain reason; it
-never stops the other students' grading.
+| Source | Account id                                  | Order of resubmissions              |
+|--------|---------------------------------------------|-------------------------------------|
+| canvas | Canvas user id in Canvas's file name        | `-N` resubmission suffix, then time |
+| moodle | participant id in Moodle's folder/file name | upload time                         |
+| hub    | hub user (issue 13: the service's receipts) | the receipt's `received_at`         |
+| folder | none: a plain folder vouches for no one     | file time                           |
+
+An `Account` (kind, id, display name) is read from the **outermost** LMS-named part of a
+file's path: the name Canvas or Moodle gave the upload. A name inside a student's upload
+(a zip holding a zip named like a classmate's Canvas file) never changes the account. An
+`Upload` is one file as it arrived, with its account and the LMS's ordering information
+(submission number, upload time), never a date the student wrote. `roster.assign_students`
+then gives every account one row, so an upload counts only for the account that uploaded it.
+
+**Plugging in another source.** A source yields `Upload`s and hands each upload's zip to
+`Collector.upload(...)`: the hub service's storage (`submissions/<user>/<id>.zip` with a
+receipt `{id, user, received_at, size, sha256, filename}`) becomes
+`Upload(source=..., account=Account(HUB, user), received_at=receipt["received_at"])`, and the
+rest (caps, manifest checks, rows, flags) is shared. Grading shards (issue 14) split the
+class by `shard_of(account_key, N)`: every upload of one account lands in the same shard, so
+each shard can choose a student's latest submission on its own (`Submission.owner` is the
+key to hash: the account, or in a plain folder the kit id).
+
+## Opening files
+
+Every zip is read in memory, never extracted: member names are checked (no absolute paths,
+no `..`, no drive letters or backslashes, no symbolic links), each member is capped by what
+it is before it inflates, and one `archive.Budget` bounds the whole run (bytes inflated,
+zips opened inside zips), so a small file that expands without end, or a zip of zips of
+zips, is refused in a moment. Each manifest field is validated
+(`handin.submission.validate_manifest`) and the files are checked against their SHA-256.
+Response documents are capped in size and number of values before they are parsed;
+notebooks are hashed and not kept (`Submission.notebooks` reads them again when `--execute`
+needs them). Anything wrong becomes a `Problem` with a plain reason; it never stops the
+other students' grading.
 """
 
 from __future__ import annotations
 
-import csv
+import hashlib
 import io
 import json
 import os
 import re
 import stat
-import tempfile
+import time
 import zipfile
-import zlib
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import IO, Any
 
 from diplomatic_cover._version import __version__
-from diplomatic_cover.answers.store import is_valid_student_id
-from diplomatic_cover.handin.submission import MANIFEST, SubmissionError, verify_submission
+from diplomatic_cover.grading.archive import (
+    Budget,
+    Limits,
+    TooBig,
+    hash_member,
+    load_json,
+    read_member,
+    zip_errors,
+)
+from diplomatic_cover.handin.submission import (
+    MANIFEST,
+    SubmissionError,
+    check_files,
+    validate_manifest,
+)
 
 REJECTED = "rejected"
 IGNORED = "ignored"
@@ -44,7 +82,9 @@ GRADED = "graded"
 GRADED_OTHER = "graded another file"
 NOT_GRADED = "not graded"
 
-_CHUNK = 1 << 16
+CANVAS, MOODLE, FOLDER, HUB = "canvas", "moodle", "folder", "hub"
+_KIND_NAMES = {CANVAS: "Canvas user", MOODLE: "Moodle participant", HUB: "hub user"}
+
 _CANVAS = re.compile(
     r"^(?P<name>[^_/]+?)_(?:(?P<late>LATE)_)?(?P<user>\d+)_(?P<submission>\d+)_(?P<file>.+)$"
 )
@@ -52,33 +92,100 @@ _MOODLE = re.compile(
     r"^(?P<name>.+?)_(?P<participant>\d+)_assign(?:submission|feedback)_[a-z]+_(?P<file>.*)$"
 )
 _KIT_NAME = re.compile(r"^submission-(?P<id>[a-z0-9._-]+?)(?:-\d+)?\.zip$")
-_VERSION = re.compile(r"^(\d+)\.(\d+)(?:\.(\d+))?(?:[.+-]?[A-Za-z0-9.+-]*)?$")
 _SKIPPED_NAMES = (".DS_Store", "Thumbs.db", "desktop.ini")
+_SEPARATOR = " › "
+
+__all__ = [
+    "CANVAS",
+    "FOLDER",
+    "GRADED",
+    "GRADED_OTHER",
+    "HUB",
+    "IGNORED",
+    "MOODLE",
+    "NOT_GRADED",
+    "REJECTED",
+    "Account",
+    "Collector",
+    "Limits",
+    "Problem",
+    "Submission",
+    "Upload",
+    "check_kit_version",
+    "collect",
+    "shard_of",
+]
+
+
+# ---------------------------------------------------------------------------------------
+# Accounts and uploads
 
 
 @dataclass(frozen=True)
-class Limits:
-    """Caps on what a zip may expand to; a file over a cap is rejected, never extracted.
+class Account:
+    """Who uploaded a file, as the LMS, the hub or the folder says (never the file itself).
 
-    The submission caps are far above a real hand-in (a few hundred kB); the container caps
-    bound a whole LMS bulk download (zip of zips).
+    `kind` is CANVAS, MOODLE, HUB or FOLDER; `id` the LMS user id, Moodle participant id or
+    hub user ("" in a plain folder, which vouches for no one); `name` the display name the
+    LMS shows.
     """
 
-    submission_bytes: int = 64 * 2**20
-    submission_members: int = 500
-    container_bytes: int = 8 * 2**30
-    container_members: int = 100_000
-    depth: int = 4
+    kind: str
+    id: str = ""
+    name: str = ""
+
+    @property
+    def key(self) -> str:
+        """ "canvas:4821", "moodle:1077", "hub:asilva"; "" for a plain folder."""
+        return f"{self.kind}:{self.id}" if self.id else ""
+
+    def describe(self) -> str:
+        """The account in words, for problems.csv: "Canvas user 4821 (silvaana)"."""
+        if not self.id:
+            return "a plain folder (no account)"
+        text = f"{_KIND_NAMES.get(self.kind, self.kind)} {self.id}"
+        return f"{text} ({self.name})" if self.name else text
+
+
+def shard_of(key: str, shards: int) -> int:
+    """Which of `shards` grading shards a key (an account, or a kit id) belongs to; stable."""
+    digest = hashlib.sha256(key.encode("utf-8")).digest()
+    return int.from_bytes(digest[:8], "big") % max(shards, 1)
+
+
+@dataclass(frozen=True)
+class Upload:
+    """One file as it arrived: the account that sent it and the LMS's order information.
+
+    `number` is the LMS's resubmission number where it gives one (Canvas's `-N`, set by
+    `roster`), `received_at` the upload time as the LMS, the hub or the file system says
+    (ISO 8601; without a zone it is this machine's local time, as zip times are), `late` the
+    LMS's own late mark. `created` in the manifest is the student's clock and never counts.
+    """
+
+    source: str
+    account: Account
+    received_at: str = ""
+    late: bool = False
+    lms_submission: str = ""
+    original_name: str = ""
 
 
 @dataclass(frozen=True)
 class Problem:
-    """Something about one input file or student the instructor should know, and its outcome."""
+    """Something about one input file or student the instructor should know, and its outcome.
+
+    `account` (an account key) and `kit_id` (the id a file name suggests) say whom a file
+    that could not be read probably belongs to, so a roster student's damaged file shows as
+    a damaged submission, not as none.
+    """
 
     source: str
     student: str
     reason: str
     action: str
+    account: str = ""
+    kit_id: str = ""
 
     def as_row(self) -> dict[str, str]:
         """The problem as a row of problems.csv."""
@@ -91,60 +198,75 @@ class Problem:
 
 
 @dataclass(frozen=True)
-class Origin:
-    """Where a submission file came from and what the LMS's file naming says about it."""
+class _Where:
+    """Where a file is: a path on disk, then member names inside zips (outermost first)."""
 
-    source: str
-    lms: str = ""
-    lms_id: str = ""
-    lms_name: str = ""
-    lms_submission: str = ""
-    late: bool = False
+    disk: Path
+    rel: str
+    members: tuple[str, ...] = ()
+
+    def inside(self, member: str) -> _Where:
+        return _Where(self.disk, self.rel, (*self.members, member))
+
+    @property
+    def label(self) -> str:
+        return _SEPARATOR.join((self.rel, *self.members))
+
+    @property
+    def parts(self) -> list[str]:
+        """Every path part, disk folders and zip members alike, outermost first."""
+        found = [p for p in self.rel.split("/") if p]
+        for member in self.members:
+            found += [p for p in member.split("/") if p]
+        return found
 
 
 @dataclass
 class Submission:
-    """One verified submission: who it says it is from, their documents and notebooks."""
+    """One verified submission: the upload it came in, what it says, and its documents.
 
-    origin: Origin
+    `documents` are the parsed response documents (capped). Notebooks are not kept:
+    `notebooks` reads them from the file again (for `--execute`). `installs` maps each
+    notebook to the time its answer store document was started (which install made it);
+    `fingerprints` identify each document by its revisions and save times, so a document
+    copied from a classmate is recognised. `warnings` are for a person to look at.
+    """
+
+    upload: Upload
+    source: str
+    sha256: str
     student_id: str
     student_name: str
     created: str
     kit_version: str
     documents: dict[str, dict[str, Any]]
-    notebooks: dict[str, bytes]
+    notebook_names: tuple[str, ...] = ()
+    installs: dict[str, str] = field(default_factory=dict)
+    fingerprints: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    where: _Where | None = field(default=None, repr=False)
+    limits: Limits = field(default_factory=Limits, repr=False)
 
+    @property
+    def account(self) -> Account:
+        """The account that uploaded it."""
+        return self.upload.account
 
-@dataclass(frozen=True)
-class RosterEntry:
-    """A row of the roster: how a kit id maps to the LMS's ids and names."""
+    @property
+    def owner(self) -> str:
+        """What the submission is grouped (and sharded) by: its account, else its kit id."""
+        return self.account.key or f"{FOLDER}:{self.student_id}"
 
-    kit_id: str
-    lms_id: str = ""
-    name: str = ""
-    section: str = ""
-    sis_user_id: str = ""
-    sis_login_id: str = ""
-
-
-@dataclass
-class Student:
-    """A student as the gradebooks need them, and the submission that counts for them."""
-
-    key: str
-    name: str
-    lms_id: str = ""
-    section: str = ""
-    sis_user_id: str = ""
-    sis_login_id: str = ""
-    late: bool = False
-    submission: Submission | None = None
-    sources: list[str] = field(default_factory=list)
-
-
-class _TooBig(Exception):
-    pass
+    @property
+    def notebooks(self) -> dict[str, bytes]:
+        """The exercise notebooks (name -> bytes), read from the file again; {} if it moved."""
+        if self.where is None or not self.notebook_names:
+            return {}
+        try:
+            return _reread_notebooks(self.where, self.sha256, self.limits)
+        except (TooBig, SubmissionError, *zip_errors()):
+            return {}
 
 
 # ---------------------------------------------------------------------------------------
@@ -179,33 +301,56 @@ def _skipped(name: str) -> bool:
     )
 
 
-def parse_lms_name(parts: Iterable[str]) -> Origin:
-    """What Canvas or Moodle file naming says, from a file's path parts (outermost first)."""
-    lms = Origin(source="")
-    for part in parts:
+@dataclass(frozen=True)
+class LmsName:
+    """What the outermost LMS-made name in a path says, and which part is the upload."""
+
+    account: Account
+    upload_parts: int
+    late: bool = False
+    lms_submission: str = ""
+    original_name: str = ""
+
+
+def parse_lms_name(parts: list[str]) -> LmsName | None:
+    """The account from the outermost Canvas or Moodle name among `parts` (outermost first).
+
+    Only the outermost counts: it is the name the LMS gave the upload. Names further in are
+    what a student put inside their own upload, and never change whose upload it is.
+    """
+    for index, part in enumerate(parts):
         canvas = _CANVAS.match(part)
         if canvas:
-            lms = Origin(
-                source="",
-                lms="canvas",
-                lms_id=canvas.group("user"),
-                lms_name=canvas.group("name"),
-                lms_submission=canvas.group("submission"),
+            return LmsName(
+                Account(CANVAS, canvas.group("user"), canvas.group("name")),
+                upload_parts=index + 1,
                 late=bool(canvas.group("late")),
+                lms_submission=canvas.group("submission"),
+                original_name=canvas.group("file"),
             )
-            continue
         moodle = _MOODLE.match(part)
         if moodle:
-            lms = Origin(
-                source="",
-                lms="moodle",
-                lms_id=moodle.group("participant"),
-                lms_name=moodle.group("name").strip(),
+            # Folder style ("Name_1077_assignsubmission_file_/x.zip"): the upload is the
+            # file inside; old style prefixes the file name itself.
+            inside = moodle.group("file") == "" and index + 1 < len(parts)
+            return LmsName(
+                Account(MOODLE, moodle.group("participant"), moodle.group("name").strip()),
+                upload_parts=index + 2 if inside else index + 1,
+                original_name=parts[index + 1] if inside else moodle.group("file"),
             )
-    return lms
+    return None
 
 
-def _version_tuple(text: object) -> tuple[int, int, int] | None:
+def kit_id_in_name(name: str) -> str:
+    """The kit id a Hand in file name carries ("submission-ana-silva.zip" -> "ana-silva")."""
+    found = _KIT_NAME.match(name)
+    return found.group("id") if found else ""
+
+
+_VERSION = re.compile(r"^(\d+)\.(\d+)(?:\.(\d+))?(?:[.+-]?[A-Za-z0-9.+-]*)?$")
+
+
+def version_tuple(text: object) -> tuple[int, int, int] | None:
     match = _VERSION.match(str(text)) if isinstance(text, str) else None
     if not match:
         return None
@@ -219,9 +364,9 @@ def check_kit_version(version: object) -> tuple[bool, str]:
     changed); a newer kit than the grader's, or a version that cannot be read, is refused
     with a reason: its questions may not be the ones this grader knows.
     """
-    theirs, ours = _version_tuple(version), _version_tuple(__version__)
+    theirs, ours = version_tuple(version), version_tuple(__version__)
     if theirs is None or ours is None:
-        return False, f"unknown kit version {version!r} in its manifest"
+        return False, f"unknown kit version {str(version)[:40]!r} in its manifest"
     if theirs[:2] > ours[:2]:
         return False, (
             f"built with kit {version}, newer than this grader's kit {__version__}: "
@@ -232,56 +377,209 @@ def check_kit_version(version: object) -> tuple[bool, str]:
     return True, ""
 
 
+def _utc(timestamp: float) -> str:
+    return datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _zip_time(info: zipfile.ZipInfo) -> str:
+    try:
+        return datetime(*info.date_time).strftime("%Y-%m-%dT%H:%M:%S")
+    except ValueError:
+        return ""
+
+
 # ---------------------------------------------------------------------------------------
-# Reading zips with caps
+# Reading one submission's members
 
 
-def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -> bytes:
-    """The member's bytes, decompressing at most `budget` bytes (else _TooBig)."""
-    out = bytearray()
-    with archive.open(info) as handle:
-        while True:
-            chunk = handle.read(_CHUNK)
-            if not chunk:
-                break
-            out += chunk
-            if len(out) > budget:
-                raise _TooBig
-    return bytes(out)
+@dataclass
+class _Members:
+    """What a submission zip holds, read under the caps: JSON kept, the rest only hashed."""
+
+    digests: dict[str, str] = field(default_factory=dict)
+    json: dict[str, bytes] = field(default_factory=dict)
+    notebooks: list[str] = field(default_factory=list)
 
 
-def _zip_errors() -> tuple[type[BaseException], ...]:
-    return (
-        zipfile.BadZipFile,
-        zlib.error,
-        EOFError,
-        RuntimeError,
-        NotImplementedError,
-        ValueError,
-        OSError,
-    )
+def _member_cap(name: str, limits: Limits) -> tuple[int, bool]:
+    """(cap in bytes, keep the bytes) for a member of a submission, by what it is."""
+    parts = name.split("/")
+    if name == MANIFEST:
+        return limits.manifest_bytes, True
+    if len(parts) == 2 and parts[0] == "responses" and parts[1].endswith(".json"):
+        return limits.json_bytes, True
+    if len(parts) == 2 and parts[0] == "exercises" and parts[1].endswith(".ipynb"):
+        return limits.notebook_bytes, False
+    return limits.other_bytes, False
+
+
+def _read_members(archive: zipfile.ZipFile, limits: Limits, budget: Budget) -> _Members:
+    """Every member checked and capped; SubmissionError (or TooBig) with the reason."""
+    infos = archive.infolist()
+    if len(infos) > limits.submission_members:
+        raise SubmissionError(
+            f"holds {len(infos)} files, more than the limit of {limits.submission_members}"
+        )
+    found = _Members()
+    left = limits.submission_bytes
+    for info in infos:
+        name = info.filename
+        reason = unsafe_member(name)
+        if reason:
+            raise SubmissionError(f"holds a file name with {reason}: {name[:120]!r}")
+        if _is_symlink(info):
+            raise SubmissionError(f"holds a symbolic link: {name[:120]!r}")
+        if name.endswith("/"):
+            continue
+        if name in found.digests:
+            raise SubmissionError(f"holds {name[:120]!r} twice")
+        cap, keep = _member_cap(name, limits)
+        cap = min(cap, left)
+        if keep:
+            data, digest = read_member(archive, info, cap, budget, name)
+            found.json[name] = data
+            left -= len(data)
+        else:
+            digest = hash_member(archive, info, cap, budget, name)
+            left -= info.file_size
+            if name.startswith("exercises/"):
+                found.notebooks.append(name[len("exercises/") : -len(".ipynb")])
+        found.digests[name] = digest
+    return found
+
+
+def _fingerprint(notebook: str, document: dict[str, Any]) -> str:
+    """A document's revisions and save times: equal only for a copy of the same document."""
+    entries = []
+    for part in ("answers", "checks"):
+        for qid, entry in sorted((document.get(part) or {}).items()):
+            if isinstance(entry, dict):
+                entries.append([part, qid, entry.get("revision"), entry.get("saved_at")])
+    if not entries:
+        return ""
+    text = json.dumps([notebook, document.get("created"), document.get("revision"), entries])
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _documents(
+    members: _Members, student_id: str, limits: Limits
+) -> tuple[dict[str, dict[str, Any]], list[str], list[str]]:
+    """(documents by notebook, notes, warnings) from the response documents, capped."""
+    documents: dict[str, dict[str, Any]] = {}
+    notes: list[str] = []
+    warnings: list[str] = []
+    bytes_left, values_left = limits.submission_json_bytes, limits.submission_json_values
+    for member, content in sorted(members.json.items()):
+        if member == MANIFEST:
+            continue
+        notebook = member[len("responses/") : -len(".json")]
+        try:
+            document = load_json(
+                content,
+                member,
+                max_bytes=min(limits.json_bytes, bytes_left),
+                max_values=min(limits.json_values, values_left),
+            )
+        except (TooBig, ValueError) as error:
+            notes.append(f"{error}: skipped")
+            continue
+        bytes_left -= len(content)
+        values_left -= 1 + content.count(b",")
+        answers = document.get("answers", {}) if isinstance(document, dict) else None
+        checks = document.get("checks", {}) if isinstance(document, dict) else None
+        if not isinstance(answers, dict) or not isinstance(checks, dict):
+            notes.append(f"{member} is not a response document: skipped")
+            continue
+        owner = document.get("student")
+        owner_id = owner.get("id") if isinstance(owner, dict) else None
+        if isinstance(owner_id, str) and owner_id != student_id:
+            warnings.append(
+                f"{member} was saved by the kit of another student (id {owner_id[:64]!r}), "
+                f"not {student_id!r}: copied?"
+            )
+        documents[notebook] = document
+    return documents, notes, warnings
+
+
+def _reread_notebooks(where: _Where, sha256: str, limits: Limits) -> dict[str, bytes]:
+    """The notebooks of a submission read again from its file (SubmissionError if it changed)."""
+    budget = Budget(limits)  # already paid for once; this only bounds the second read
+    with zipfile.ZipFile(where.disk) as outer:
+        archive, data = outer, None
+        for member in where.members:
+            data, _ = read_member(archive, archive.getinfo(member), limits.submission_bytes,
+                                  budget, member)  # fmt: skip
+            archive = zipfile.ZipFile(io.BytesIO(data))
+        digest = hashlib.sha256(data).hexdigest() if data is not None else _file_sha256(where.disk)
+        if digest != sha256:
+            raise SubmissionError("the file changed while it was being graded")
+        notebooks = {}
+        for info in archive.infolist():
+            name = info.filename
+            if name.startswith("exercises/") and name.endswith(".ipynb") and name.count("/") == 1:
+                data_nb, _ = read_member(archive, info, limits.notebook_bytes, budget, name)
+                notebooks[name[len("exercises/") : -len(".ipynb")]] = data_nb
+        return notebooks
+
+
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+# ---------------------------------------------------------------------------------------
+# Collecting
 
 
 class Collector:
-    """Walks the input, opening containers and submissions; keeps every problem found."""
+    """Walks the input, opening containers and submissions; keeps every problem found.
 
-    def __init__(self, limits: Limits, scratch: Path) -> None:
-        self.limits = limits
-        self.scratch = scratch
+    `progress` (a text stream, e.g. stderr) gets a line naming the file being read whenever
+    reading takes a while, so a slow file is never silent.
+    """
+
+    def __init__(self, limits: Limits | None = None, progress: IO[str] | None = None) -> None:
+        self.limits = limits or Limits()
+        self.budget = Budget(self.limits)
         self.problems: list[Problem] = []
         self.submissions: list[Submission] = []
-        self._counter = 0
+        self.progress = progress
+        self._said_at = time.monotonic()
+        self._out_of_budget = False
 
-    def problem(self, source: str, reason: str, action: str = REJECTED, student: str = "") -> None:
-        """Record a problem with one input file."""
-        self.problems.append(Problem(source, student, reason, action))
+    def problem(
+        self,
+        where: str,
+        reason: str,
+        action: str = REJECTED,
+        *,
+        guess: tuple[Account | None, str] = (None, ""),
+    ) -> None:
+        """Record a problem with one input file; `guess` = (account, kit id) where known."""
+        account, kit_id = guess
+        whom = kit_id or (account.describe() if account is not None else "")
+        key = account.key if account is not None else ""
+        self.problems.append(Problem(where, whom, reason, action, key, kit_id))
+
+    def _reading(self, label: str) -> None:
+        if self.progress is None:
+            return
+        now = time.monotonic()
+        if now - self._said_at >= 1.0:
+            self._said_at = now
+            self.progress.write(f"Reading {label[:150]}\n")
+            self.progress.flush()
 
     # -- the folder ---------------------------------------------------------------------
 
     def walk(self, root: Path) -> None:
         """Collect from a folder (recursively, symlinks not followed) or a single file."""
+        root = Path(root)
         if root.is_file():
-            self._file(root, root.name)
+            self._file(_Where(root, root.name))
             return
         if not root.is_dir():
             self.problem(str(root), "there is no such file or folder", NOT_GRADED)
@@ -296,11 +594,11 @@ class Collector:
                 if _skipped(name):
                     continue
                 path = here / name
-                rel = self._rel(path, root)
+                where = _Where(path, self._rel(path, root))
                 if path.is_symlink():
-                    self.problem(rel, "a symbolic link: not followed", IGNORED)
+                    self.problem(where.label, "a symbolic link: not followed", IGNORED)
                     continue
-                self._file(path, rel)
+                self._file(where)
 
     @staticmethod
     def _rel(path: Path, root: Path) -> str:
@@ -309,357 +607,257 @@ class Collector:
         except ValueError:
             return path.name
 
-    def _file(self, path: Path, rel: str) -> None:
-        if not path.name.lower().endswith(".zip"):
-            self._not_a_submission(rel)
+    def upload(self, where: _Where, upload: Upload | None = None) -> None:
+        """Read one file (a submission or a zip of them) as `upload` (else from its name)."""
+        self._file(where, upload)
+
+    def _file(self, where: _Where, upload: Upload | None = None) -> None:
+        self._reading(where.label)
+        if not where.disk.name.lower().endswith(".zip"):
+            self._not_a_submission(where)
+            return
+        if self._out_of_budget:
+            self.problem(where.label, "not read: the run's reading budget was spent", NOT_GRADED,
+                         guess=self._guess(where))  # fmt: skip
             return
         try:
-            with zipfile.ZipFile(path) as archive:
-                names = archive.namelist()
-                if MANIFEST in names:
-                    self._submission(archive, rel, on_disk=path)
+            with zipfile.ZipFile(where.disk) as archive:
+                if MANIFEST in archive.namelist():
+                    self._submission(archive, where, upload)
                 else:
-                    self._container(archive, rel, depth=1)
-        except _zip_errors() as error:
+                    self._container(archive, where, depth=1, upload=upload)
+        except TooBig as error:
+            self._too_big(where, error)
+        except zip_errors() as error:
             self.problem(
-                rel,
+                where.label,
                 f"not a readable zip file ({error}); it may be damaged or cut short",
-                student=self._guess_student(rel),
+                guess=self._guess(where),
             )
 
-    def _not_a_submission(self, rel: str) -> None:
+    def _too_big(self, where: _Where, error: TooBig) -> None:
+        if self.budget.spent:
+            self._out_of_budget = True
+        self.problem(where.label, str(error), guess=self._guess(where))
+
+    def _not_a_submission(self, where: _Where) -> None:
         self.problem(
-            rel,
+            where.label,
             "not a submission file (expected submission-<id>.zip from the Hand in button)",
             IGNORED,
-            student=self._guess_student(rel),
+            guess=self._guess(where),
         )
 
     @staticmethod
-    def _guess_student(rel: str) -> str:
-        """Who a file that could not be read is probably from: the LMS's or the kit's name."""
-        parts = rel.replace(" › ", "/").split("/")
-        origin = parse_lms_name(parts)
-        if origin.lms:
-            return f"{origin.lms_name} ({origin.lms_id})"
-        kit = _KIT_NAME.match(parts[-1])
-        return kit.group("id") if kit else ""
+    def _guess(where: _Where) -> tuple[Account | None, str]:
+        """(account, kit id) a file that could not be read probably belongs to."""
+        parts = where.parts
+        lms = parse_lms_name(parts)
+        kit = kit_id_in_name(parts[-1]) if parts else ""
+        if lms is not None:
+            original = lms.original_name.split("/")[-1]
+            return lms.account, kit or kit_id_in_name(original)
+        return None, kit
 
     # -- zips of zips -------------------------------------------------------------------
 
-    def _container(self, archive: zipfile.ZipFile, rel: str, depth: int) -> None:
+    def _container(
+        self, archive: zipfile.ZipFile, where: _Where, depth: int, upload: Upload | None
+    ) -> None:
         if depth > self.limits.depth:
-            self.problem(rel, f"zips nested more than {self.limits.depth} deep")
+            self.problem(where.label, f"zips nested more than {self.limits.depth} deep")
             return
         infos = archive.infolist()
         if len(infos) > self.limits.container_members:
             self.problem(
-                rel,
+                where.label,
                 f"holds {len(infos)} files, more than the limit of "
                 f"{self.limits.container_members}; not opened",
             )
             return
         if not any(i.filename.lower().endswith(".zip") for i in infos):
             self.problem(
-                rel,
+                where.label,
                 f"a zip without {MANIFEST}: not a submission built by the kit's Hand in "
                 "button (the student may have zipped the files by hand)",
-                student=self._guess_student(rel),
+                guess=self._guess(where),
             )
             return
-        budget = self.limits.container_bytes
         for info in sorted(infos, key=lambda i: i.filename):
-            name = info.filename
-            where = f"{rel} › {name}"
-            reason = unsafe_member(name)
-            if reason:
-                self.problem(where, f"a file name with {reason}: not read")
-                continue
-            if name.endswith("/") or _skipped(name):
-                continue
-            if _is_symlink(info):
-                self.problem(where, "a symbolic link: not followed", IGNORED)
-                continue
-            if not name.lower().endswith(".zip"):
-                self._not_a_submission(where)
-                continue
-            try:
-                data = _read_member(archive, info, min(budget, self.limits.submission_bytes))
-            except _TooBig:
+            if self._out_of_budget:
                 self.problem(
-                    where,
-                    f"expands past the size limit ({self.limits.submission_bytes // 2**20} MB)",
-                    student=self._guess_student(where),
-                )
-                budget -= self.limits.submission_bytes
-                if budget <= 0:
-                    self.problem(
-                        rel,
-                        "expands past the size limit for a whole download; "
-                        "the remaining files were not read",
-                    )
-                    return
-                continue
-            except _zip_errors() as error:
-                self.problem(
-                    where,
-                    f"could not be read from the zip ({error})",
-                    student=self._guess_student(where),
-                )
-                continue
-            budget -= len(data)
-            try:
-                with zipfile.ZipFile(io.BytesIO(data)) as inner:
-                    if MANIFEST in inner.namelist():
-                        self._submission(inner, where, data=data)
-                    else:
-                        self._container(inner, where, depth + 1)
-            except _zip_errors() as error:
-                self.problem(
-                    where,
-                    f"not a readable zip file ({error}); it may be damaged or cut short",
-                    student=self._guess_student(where),
-                )
+                    where.label, "the remaining files were not read: the run's reading budget "
+                    "was spent", NOT_GRADED,
+                )  # fmt: skip
+                return
+            self._member(archive, info, where, depth, upload)
+
+    def _member(
+        self,
+        archive: zipfile.ZipFile,
+        info: zipfile.ZipInfo,
+        where: _Where,
+        depth: int,
+        upload: Upload | None,
+    ) -> None:
+        name = info.filename
+        inner = where.inside(name)
+        reason = unsafe_member(name)
+        if reason:
+            self.problem(inner.label, f"a file name with {reason}: not read")
+            return
+        if name.endswith("/") or _skipped(name):
+            return
+        if _is_symlink(info):
+            self.problem(inner.label, "a symbolic link: not followed", IGNORED)
+            return
+        if not name.lower().endswith(".zip"):
+            self._not_a_submission(inner)
+            return
+        self._reading(inner.label)
+        try:
+            self.budget.open_container()
+            data, _ = read_member(archive, info, self.limits.submission_bytes, self.budget,
+                                  "this zip")  # fmt: skip
+            with zipfile.ZipFile(io.BytesIO(data)) as nested:
+                if upload is None:
+                    upload = self._upload_of(inner, info)
+                if MANIFEST in nested.namelist():
+                    self._submission(nested, inner, upload, data=data, received=_zip_time(info))
+                else:
+                    self._container(nested, inner, depth + 1, upload)
+        except TooBig as error:
+            self._too_big(inner, error)
+        except zip_errors() as error:
+            self.problem(
+                inner.label,
+                f"not a readable zip file ({error}); it may be damaged or cut short",
+                guess=self._guess(inner),
+            )
+
+    def _upload_of(self, where: _Where, info: zipfile.ZipInfo | None = None) -> Upload | None:
+        """The upload `where` is, if an LMS name says so (None: not decided yet)."""
+        lms = parse_lms_name(where.parts)
+        if lms is None:
+            return None
+        parts = where.parts
+        label = _label(where, lms.upload_parts)
+        received = _zip_time(info) if info is not None and where.members else ""
+        if not where.members:
+            received = _mtime(where.disk)
+        return Upload(
+            source=label,
+            account=lms.account,
+            received_at=received,
+            late=lms.late,
+            lms_submission=lms.lms_submission,
+            original_name=lms.original_name or parts[-1],
+        )
 
     # -- one submission -----------------------------------------------------------------
 
     def _submission(
         self,
         archive: zipfile.ZipFile,
-        rel: str,
+        where: _Where,
+        upload: Upload | None,
         *,
-        on_disk: Path | None = None,
         data: bytes | None = None,
+        received: str = "",
     ) -> None:
-        guess = self._guess_student(rel)
-        files, reason = self._safe_members(archive)
-        if reason:
-            self.problem(rel, reason, student=guess)
-            return
-        path = on_disk or self._scratch_copy(data or b"")
-        try:
-            manifest = verify_submission(path)
-        except SubmissionError as error:
-            message = str(error).split(" Build the file again")[0]
-            self.problem(rel, message, student=guess)
-            return
-        finally:
-            if on_disk is None:
-                path.unlink(missing_ok=True)
-        student = manifest.get("student") or {}
-        student_id = student.get("id") if isinstance(student, dict) else None
-        name = student.get("name") if isinstance(student, dict) else None
-        if not isinstance(student_id, str) or not is_valid_student_id(student_id):
-            self.problem(
-                rel, f"its manifest names no valid student id ({student_id!r})", student=guess
+        guess = self._guess(where)
+        upload = (
+            upload
+            or self._upload_of(where)
+            or Upload(
+                source=where.label,
+                account=Account(FOLDER),
+                received_at=received if where.members else _mtime(where.disk),
+                original_name=where.parts[-1],
             )
+        )
+        try:
+            members = _read_members(archive, self.limits, self.budget)
+            manifest = load_json(
+                members.json.get(MANIFEST, b""),
+                MANIFEST,
+                max_bytes=self.limits.manifest_bytes,
+                max_values=10_000,
+            )
+            manifest = validate_manifest(manifest, where.parts[-1])
+            check_files(manifest, members.digests, where.parts[-1])
+        except TooBig as error:
+            self._too_big(where, error)
             return
-        usable, note = check_kit_version(manifest.get("kit_version"))
+        except (SubmissionError, ValueError) as error:
+            message = str(error).split(" Build the file again")[0]
+            self.problem(where.label, message, guess=guess)
+            return
+        student_id = manifest["student"]["id"]
+        usable, note = check_kit_version(manifest["kit_version"])
         if not usable:
-            self.problem(rel, note, student=student_id)
+            self.problem(where.label, note, guess=(guess[0], student_id))
             return
-        documents, notebooks, notes = {}, {}, [note] if note else []
-        for member, content in files.items():
-            parts = member.split("/")
-            if len(parts) == 2 and parts[0] == "responses" and parts[1].endswith(".json"):
-                document = _document(content)
-                if document is None:
-                    notes.append(f"{member} is not a readable response document: skipped")
-                else:
-                    documents[parts[1][: -len(".json")]] = document
-            elif len(parts) == 2 and parts[0] == "exercises" and parts[1].endswith(".ipynb"):
-                notebooks[parts[1][: -len(".ipynb")]] = content
-        origin = replace(parse_lms_name(rel.replace(" › ", "/").split("/")), source=rel)
+        documents, notes, warnings = _documents(members, student_id, self.limits)
+        name = manifest["student"]["name"]
+        sha256 = hashlib.sha256(data).hexdigest() if data is not None else _file_sha256(where.disk)
         self.submissions.append(
             Submission(
-                origin=origin,
+                upload=upload,
+                source=where.label,
+                sha256=sha256,
                 student_id=student_id,
-                student_name=name if isinstance(name, str) and name.strip() else student_id,
-                created=str(manifest.get("created") or ""),
-                kit_version=str(manifest.get("kit_version")),
+                student_name=name if name.strip() else student_id,
+                created=manifest["created"],
+                kit_version=manifest["kit_version"],
                 documents=documents,
-                notebooks=notebooks,
-                notes=notes,
+                notebook_names=tuple(sorted(members.notebooks)),
+                installs={
+                    nb: doc["created"]
+                    for nb, doc in documents.items()
+                    if isinstance(doc.get("created"), str)
+                },
+                fingerprints={
+                    nb: fp for nb, doc in documents.items() if (fp := _fingerprint(nb, doc))
+                },
+                notes=([note] if note else []) + notes,
+                warnings=warnings,
+                where=where,
+                limits=self.limits,
             )
         )
 
-    def _safe_members(self, archive: zipfile.ZipFile) -> tuple[dict[str, bytes], str]:
-        infos = archive.infolist()
-        if len(infos) > self.limits.submission_members:
-            return {}, (
-                f"holds {len(infos)} files, more than the limit of {self.limits.submission_members}"
-            )
-        files: dict[str, bytes] = {}
-        budget = self.limits.submission_bytes
-        for info in infos:
-            reason = unsafe_member(info.filename)
-            if reason:
-                return {}, f"holds a file name with {reason}: {info.filename!r}"
-            if _is_symlink(info):
-                return {}, f"holds a symbolic link: {info.filename!r}"
-            if info.filename.endswith("/"):
-                continue
-            if info.filename in files:
-                return {}, f"holds {info.filename!r} twice"
-            try:
-                files[info.filename] = _read_member(archive, info, budget)
-            except _TooBig:
-                return {}, (
-                    f"expands past the size limit ({self.limits.submission_bytes // 2**20} MB)"
-                )
-            except _zip_errors() as error:
-                return {}, f"not a readable zip file ({error}); it may be damaged or cut short"
-            budget -= len(files[info.filename])
-        return files, ""
 
-    def _scratch_copy(self, data: bytes) -> Path:
-        self._counter += 1
-        path = self.scratch / f"nested-{self._counter}.zip"
-        path.write_bytes(data)
-        return path
-
-
-def _document(content: bytes) -> dict[str, Any] | None:
+def _mtime(path: Path) -> str:
     try:
-        document = json.loads(content.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError):
-        return None
-    if not isinstance(document, dict):
-        return None
-    answers, checks = document.get("answers", {}), document.get("checks", {})
-    if not isinstance(answers, dict) or not isinstance(checks, dict):
-        return None
-    return document
+        return _utc(path.stat().st_mtime)
+    except OSError:
+        return ""
 
 
-def collect(root: Path, limits: Limits | None = None) -> tuple[list[Submission], list[Problem]]:
+def _label(where: _Where, upto: int) -> str:
+    """The label of `where` cut after its first `upto` path parts (the upload's own name)."""
+    pieces: list[str] = []
+    count = 0
+    for segment in (where.rel, *where.members):
+        parts = [p for p in segment.split("/") if p]
+        if count + len(parts) >= upto:
+            pieces.append("/".join(parts[: upto - count]))
+            break
+        pieces.append(segment)
+        count += len(parts)
+    return _SEPARATOR.join(pieces)
+
+
+def collect(
+    root: Path,
+    limits: Limits | None = None,
+    progress: IO[str] | None = None,
+) -> tuple[list[Submission], list[Problem]]:
     """Every verified submission under `root` (a folder or one zip), and every problem."""
-    with tempfile.TemporaryDirectory(prefix="dc-ingest-") as scratch:
-        collector = Collector(limits or Limits(), Path(scratch))
-        collector.walk(Path(root))
+    collector = Collector(limits, progress)
+    collector.walk(Path(root))
     return collector.submissions, collector.problems
-
-
-# ---------------------------------------------------------------------------------------
-# Students: roster, LMS ids, duplicates
-
-
-def read_roster(path: Path) -> dict[str, RosterEntry]:
-    """The roster CSV (kit_id, lms_id, name, section, sis_user_id, sis_login_id) by kit id.
-
-    A spreadsheet's byte-order mark and stray spaces are tolerated; a file without a
-    kit_id column is refused (ValueError) rather than silently matching nobody.
-    """
-    with open(path, newline="", encoding="utf-8-sig") as handle:
-        reader = csv.DictReader(handle)
-        fields = {(f or "").strip().lower(): f for f in reader.fieldnames or []}
-        if "kit_id" not in fields:
-            raise ValueError(
-                f"{path} has no kit_id column; expected the columns kit_id, lms_id, name, "
-                "section, sis_user_id, sis_login_id"
-            )
-        roster: dict[str, RosterEntry] = {}
-        for row in reader:
-
-            def get(column: str, row: dict[str, Any] = row) -> str:
-                return str(row.get(fields.get(column, ""), "") or "").strip()
-
-            kit_id = get("kit_id").lower()
-            if not kit_id:
-                continue
-            if not is_valid_student_id(kit_id):
-                raise ValueError(
-                    f"{path}, line {reader.line_num}: {kit_id!r} is not a kit id (lower-case "
-                    "letters, digits, '.', '_' and '-', as the kit makes them from names)"
-                )
-            roster[kit_id] = RosterEntry(
-                kit_id=kit_id,
-                lms_id=get("lms_id"),
-                name=get("name"),
-                section=get("section"),
-                sis_user_id=get("sis_user_id"),
-                sis_login_id=get("sis_login_id"),
-            )
-    return roster
-
-
-def _order_key(submission: Submission) -> tuple[str, int, str]:
-    number = submission.origin.lms_submission
-    return (submission.created, int(number) if number.isdigit() else -1, submission.origin.source)
-
-
-def assign_students(
-    submissions: list[Submission], roster: dict[str, RosterEntry] | None
-) -> tuple[dict[str, Student], list[Problem]]:
-    """Group submissions by student (the LMS's id wins over the kit id); latest counts.
-
-    A roster maps kit ids to LMS ids where names do not match: a file Canvas or Moodle
-    attributes to LMS user 4821 belongs to the roster row with lms_id 4821, whatever name
-    the student typed into the kit. Every roster row gets a Student, submitted or not.
-    """
-    roster = roster or {}
-    by_lms = {entry.lms_id: entry for entry in roster.values() if entry.lms_id}
-    problems: list[Problem] = []
-    groups: dict[str, list[Submission]] = {}
-    for submission in submissions:
-        origin = submission.origin
-        entry = by_lms.get(origin.lms_id) if origin.lms_id else None
-        if entry is None:
-            entry = roster.get(submission.student_id)
-        key = entry.kit_id if entry is not None else submission.student_id
-        if entry is not None and key != submission.student_id:
-            problems.append(
-                Problem(
-                    origin.source,
-                    key,
-                    f"built under kit id {submission.student_id!r}; the roster gives LMS id "
-                    f"{entry.lms_id} to {key!r}",
-                    f"{GRADED} as {key}",
-                )
-            )
-        groups.setdefault(key, []).append(submission)
-    students: dict[str, Student] = {}
-    for key, entry in sorted(roster.items()):
-        students[key] = Student(
-            key=key,
-            name=entry.name or key,
-            lms_id=entry.lms_id,
-            section=entry.section,
-            sis_user_id=entry.sis_user_id,
-            sis_login_id=entry.sis_login_id,
-        )
-    for key, group in sorted(groups.items()):
-        group.sort(key=_order_key)
-        latest = group[-1]
-        student = students.get(key) or Student(key=key, name=latest.student_name)
-        student.submission = latest
-        student.late = latest.origin.late
-        student.sources = [s.origin.source for s in group]
-        if not student.lms_id:
-            student.lms_id = latest.origin.lms_id
-        students[key] = student
-        if len(group) > 1:
-            for older in group[:-1]:
-                problems.append(
-                    Problem(
-                        older.origin.source,
-                        key,
-                        f"{len(group)} submissions from this student; the latest "
-                        f"({latest.created or 'undated'}, {latest.origin.source}) counts",
-                        GRADED_OTHER,
-                    )
-                )
-            problems.append(
-                Problem(
-                    latest.origin.source,
-                    key,
-                    f"latest of {len(group)} submissions from this student",
-                    GRADED,
-                )
-            )
-        for note in latest.notes:
-            problems.append(Problem(latest.origin.source, key, note, GRADED))
-    return students, problems
 
 
 def iter_documents(submission: Submission) -> Iterator[tuple[str, dict[str, Any]]]:

@@ -23,11 +23,15 @@ NOT_REACHED = "not reached"
 TIMED_OUT = "stopped: time or memory limit"
 PENDING = "awaiting manual grading"
 NOT_RUN = "not re-run"
+CHANGED = "changed since --execute: not re-run"
 ERROR = "grading error"
 
 # Student states
 SUBMITTED = "graded"
 MISSING = "no submission"
+DAMAGED = "damaged submission"
+#: Rows with nothing graded: left blank (never 0) in every gradebook.
+NO_GRADE = (MISSING, DAMAGED)
 
 # How a student was graded (`StudentResult.mode`), where it matters to the reader
 UNISOLATED = "execute, unisolated"
@@ -59,6 +63,7 @@ class ItemResult:
     passed: bool | None = None
     criteria: list[dict[str, Any]] = field(default_factory=list)
     flag: str = ""
+    override: str = ""
 
     @property
     def earned(self) -> float:
@@ -74,16 +79,29 @@ class StudentResult:
     name: str
     status: str = SUBMITTED
     lms_id: str = ""
+    lms: str = ""
     section: str = ""
     sis_user_id: str = ""
     sis_login_id: str = ""
     late: bool = False
+    late_by: str = ""
     source: str = ""
     created: str = ""
+    received_at: str = ""
+    sha256: str = ""
+    kit_version: str = ""
     mode: str = ""
+    graded_by: str = ""
     items: list[ItemResult] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    fingerprints: dict[str, str] = field(default_factory=dict)
     opinions: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def submitted(self) -> bool:
+        """True when the row has a graded submission (not missing, not damaged)."""
+        return self.status not in NO_GRADE
 
     @property
     def total(self) -> float:

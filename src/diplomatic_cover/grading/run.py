@@ -1,16 +1,20 @@
 """`grade()`: one pass over a folder of submissions, to gradebook files and feedback pages.
 
-The steps, each in its own module: find and verify submissions (`ingest`), match them to
-students (roster, LMS file names), grade every item (`autograde`, or `execute` for
-`--execute`), merge the manual scores of written answers (`manual_store`), and write the
-outputs (`exports`, `feedback`, `classreport`). A problem with one student's file is
-recorded and the rest of the class is graded; only a problem with the grader's own set-up
-(no configuration, no hidden checks) stops the run, before anything is written.
+The steps, each in its own module: find and verify submissions (`ingest`), give each
+account its row (`roster`), grade every item (`autograde`, or `execute` for `--execute`,
+or a re-run kept from an earlier `--execute`, `reruns`), merge the manual scores of written
+answers (`manual_store`) and the instructor's overrides (`overrides`), flag what a person
+should look at (`review`), and write the outputs (`exports`, `feedback`, `classreport`).
 
-Grading the same folder again gives the same grades. Manual scores live in a store of their
-own that grading only reads. With `only=[...]`, or when SUBMISSIONS is a single submission
-file, the students graded now are merged into the earlier results in the output folder, so
-a late submission can be graded alone without touching anyone else's grade.
+A problem with one student's file is recorded and the rest of the class is graded; only a
+problem with the grader's own set-up (no configuration, no hidden checks, an input that does
+not exist, an `--out` that cannot be used) stops the run, before anything is written.
+
+Grading the same folder again gives the same grades, and never silently undoes an
+`--execute` run: its results are kept per submission (`reruns`) and reused while the
+submission is unchanged. Manual scores and overrides live in files grading only reads. With
+`only=[...]`, or when SUBMISSIONS is a single submission file, the students graded now are
+merged into the earlier results in the output folder.
 """
 
 from __future__ import annotations
@@ -33,7 +37,7 @@ from diplomatic_cover.answers.catalogue import (
     load_answer_key,
     load_catalogue,
 )
-from diplomatic_cover.grading import classreport, exports, feedback
+from diplomatic_cover.grading import classreport, exports, feedback, review
 from diplomatic_cover.grading.autograde import (
     GradingError,
     HiddenChecks,
@@ -52,16 +56,14 @@ from diplomatic_cover.grading.config import (
     Item,
     load_config,
 )
+from diplomatic_cover.grading.deadlines import DeadlineError, lateness, parse_time
 from diplomatic_cover.grading.ingest import (
     GRADED,
     NOT_GRADED,
     REJECTED,
     Limits,
     Problem,
-    Student,
-    assign_students,
     collect,
-    read_roster,
 )
 from diplomatic_cover.grading.manual_store import (
     ManualScores,
@@ -69,9 +71,14 @@ from diplomatic_cover.grading.manual_store import (
     read_outcome,
     write_queue,
 )
+from diplomatic_cover.grading.overrides import apply_overrides, read_overrides
 from diplomatic_cover.grading.progress import ProgressBar
+from diplomatic_cover.grading.reruns import NO_SANDBOX, SANDBOX, KeptRerun, RerunStore
 from diplomatic_cover.grading.results import (
+    CHANGED,
+    DAMAGED,
     ERROR,
+    INVALID,
     MISSING,
     NOT_ANSWERED,
     NOT_REACHED,
@@ -85,9 +92,16 @@ from diplomatic_cover.grading.results import (
     encode_results,
     read_results,
 )
+from diplomatic_cover.grading.roster import (
+    RosterError,
+    Student,
+    assign_students,
+    read_roster,
+)
 from diplomatic_cover.safe_files import StoreError, atomic_write_bytes, file_lock
 
 RESULTS = "results.json"
+FAST = "fast (recorded values)"
 
 
 @dataclass
@@ -99,7 +113,10 @@ class GradeSummary:
     flagged: int = 0
     rejected: int = 0
     missing: int = 0
+    damaged: int = 0
     pending: int = 0
+    kept: int = 0
+    changed: int = 0
     merged: bool = False
     execute: bool = False
     unisolated: bool = False
@@ -107,6 +124,7 @@ class GradeSummary:
     problems: list[Problem] = field(default_factory=list)
     students: dict[str, StudentResult] = field(default_factory=dict)
     rerun_seconds: dict[str, float] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
         mode = "re-run (--execute)" if self.execute else "recorded values (no code run)"
@@ -120,13 +138,27 @@ class GradeSummary:
             f"Rejected: {self.rejected} file(s); problems.csv says why "
             f"({len(self.problems)} problem(s) listed in all).",
         ]
+        if self.kept:
+            lines.append(
+                f"Re-runs kept from an earlier --execute: {self.kept} unchanged submission(s) "
+                "graded from them (graded_by column)."
+            )
+        if self.changed:
+            lines.append(
+                f"Changed since --execute: {self.changed} submission(s) graded from recorded "
+                "values and NOT re-run (flagged; blank in the LMS files). Re-run them with "
+                "--execute --only ID."
+            )
         if self.missing:
             lines.append(f"No submission: {self.missing} student(s) on the roster.")
+        if self.damaged:
+            lines.append(f"Damaged submission: {self.damaged} student(s) (problems.csv).")
         if self.pending:
             lines.append(
                 f"Written answers awaiting manual grading: {self.pending} "
                 "(open instructors/manual_grading.ipynb, then grade again to merge)."
             )
+        lines += [f"Warning: {w}" for w in self.warnings]
         lines.append(f"Outputs in {self.out}.")
         return "\n".join(lines)
 
@@ -142,8 +174,8 @@ def _exercise_of(hidden: HiddenChecks | None, check_id: str) -> str:
         return ""
 
 
-def _answer_text(question: Any, entry: Mapping[str, Any] | None) -> str:
-    value = entry.get("value") if entry else None
+def _answer_text(question: Any, entry: Any) -> str:
+    value = entry.get("value") if isinstance(entry, Mapping) else None
     try:
         if value is None or not is_answered(question, value):
             return ""
@@ -177,19 +209,26 @@ class _Grader:
 
     def student(self, student: Student, reruns: Mapping[str, Any] | None) -> StudentResult:
         submission = student.submission
-        assert submission is not None  # callers pass only students with a submission
+        if submission is None:
+            raise GradingError(f"{student.key} has no submission to grade")
         documents = submission.documents
         result = StudentResult(
             key=student.key,
             name=student.name,
             lms_id=student.lms_id,
+            lms=student.lms,
             section=student.section,
             sis_user_id=student.sis_user_id,
             sis_login_id=student.sis_login_id,
             late=student.late,
-            source=submission.origin.source,
+            source=submission.source,
             created=submission.created,
+            received_at=submission.upload.received_at,
+            sha256=submission.sha256,
+            kit_version=submission.kit_version,
             mode="execute" if reruns is not None else "recorded",
+            warnings=list(student.warnings),
+            fingerprints=dict(submission.fingerprints),
         )
         for item in self.config.items():
             if item.kind == CHECK:
@@ -204,31 +243,36 @@ class _Grader:
                 if item.kind == AUTO:
                     result.items.append(grade_widget(item, question, entry, self.key[item.id]))
                 else:
-                    text = _answer_text(question, entry)
-                    result.items.append(
-                        ItemResult(
-                            item.assignment,
-                            item.id,
-                            MANUAL,
-                            item.points,
-                            points=None if text else 0.0,
-                            status=PENDING if text else NOT_ANSWERED,
-                            answer=text,
-                        )
-                    )
+                    result.items.append(self._written(item, question, entry))
         for question in self.opinion_questions:
             entry = find_answer(documents, question)
-            value = entry.get("value") if entry else None
+            value = entry.get("value") if isinstance(entry, Mapping) else None
             try:
                 if value is not None and is_answered(question, value):
                     result.opinions[question.id] = value
             except (AttributeError, TypeError, ValueError):
                 continue
+        result.warnings += review.kit_version_flags(result)
         return result
 
-    def _rerun_check(
-        self, item: Item, recorded: Mapping[str, Any] | None, reruns: Mapping[str, Any]
-    ) -> ItemResult:
+    @staticmethod
+    def _written(item: Item, question: Any, entry: Any) -> ItemResult:
+        text = _answer_text(question, entry)
+        result = ItemResult(
+            item.assignment,
+            item.id,
+            MANUAL,
+            item.points,
+            points=None if text else 0.0,
+            status=PENDING if text else NOT_ANSWERED,
+            answer=text,
+        )
+        if entry is not None and not isinstance(entry, Mapping):
+            result.status, result.points = INVALID, 0.0
+            result.detail = f"the saved entry is {type(entry).__name__}, not a record of an answer"
+        return result
+
+    def _rerun_check(self, item: Item, recorded: Any, reruns: Mapping[str, Any]) -> ItemResult:
         from diplomatic_cover.grading.execute import INTERRUPTED, KILLED, describe, same_value
         from diplomatic_cover.grading.execute import NOT_RUN as NOT_RUN_CELL
 
@@ -275,6 +319,17 @@ class _Grader:
         return result
 
 
+def _mark_changed(result: StudentResult, kept: KeptRerun) -> None:
+    """A fast grade of a submission that changed after its --execute run: say so per check."""
+    for item in result.items:
+        if item.kind == CHECK:
+            item.status = CHANGED
+            item.detail = (
+                f"graded from the recorded value: the submission changed after the --execute "
+                f"run of {kept.ran_at}; re-run it with --execute --only {result.key}"
+            )
+
+
 # ---------------------------------------------------------------------------------------
 # Manual scores and flags
 
@@ -286,7 +341,7 @@ def _apply_manual(
     for student in students.values():
         for result in student.items:
             item = items.get(result.id)
-            if item is None or not result.answer:
+            if item is None or not result.answer or result.status == INVALID:
                 continue
             outcome = read_outcome(
                 scores,
@@ -307,19 +362,43 @@ def _apply_manual(
             )
 
 
-def _flags(student: StudentResult) -> list[str]:
+def _flags(student: StudentResult, review_flags: list[str]) -> list[str]:
     flags = [UNISOLATED_FLAG] if student.mode == UNISOLATED else []
     flags += [f"{r.id}: {r.flag}" for r in student.items if r.flag]
     flags += [
         f"{r.id}: {r.status}"
         for r in student.items
-        if r.status in (ERROR, TIMED_OUT, NOT_REACHED, NOT_RUN)
+        if r.status in (ERROR, TIMED_OUT, NOT_REACHED, NOT_RUN, CHANGED)
     ]
-    return flags
+    return flags + student.warnings + review_flags
+
+
+def _finish(students: dict[str, StudentResult]) -> None:
+    """Flags and the graded_by column, from everything known about each row."""
+    written = review.same_written_answers(students)
+    documents = review.same_documents(students)
+    for student in students.values():
+        student.flags = _flags(
+            student, written.get(student.key, []) + documents.get(student.key, [])
+        )
+        overrides = sum(1 for item in student.items if item.override)
+        if overrides and student.graded_by and "set by hand" not in student.graded_by:
+            student.graded_by += f"; {overrides} item(s) set by hand"
 
 
 # ---------------------------------------------------------------------------------------
 # Re-running
+
+
+def _isolation(executor: Any) -> str:
+    """How the executor isolated students' code, for the graded_by column and the flags.
+
+    An executor may describe itself (`isolation`, text); else `isolated` says sandbox or not.
+    """
+    described = getattr(executor, "isolation", None)
+    if isinstance(described, str) and described:
+        return described
+    return SANDBOX if getattr(executor, "isolated", False) is True else NO_SANDBOX
 
 
 def _rerun_all(
@@ -329,8 +408,8 @@ def _rerun_all(
     settings: Any,
     bar: ProgressBar,
     problems: list[Problem],
-) -> tuple[dict[str, dict[str, Any]], bool]:
-    """Re-run every student's notebooks, one sandboxed job per student; (results, isolated)."""
+) -> tuple[dict[str, dict[str, Any]], str]:
+    """Re-run every student's notebooks, one sandboxed job per student; (results, isolation)."""
     from diplomatic_cover.grading.execute import KILLED, Executor, RerunResult
     from diplomatic_cover.grading.sandbox import SandboxUnavailable
 
@@ -339,18 +418,20 @@ def _rerun_all(
     tasks = []
     for student in students:
         submission = student.submission
-        assert submission is not None
+        if submission is None:
+            continue
+        handed_in = submission.notebooks  # read again from the file: not kept in memory
         notebooks = {}
         for exercise in exercises:
-            if exercise in submission.notebooks:
-                notebooks[exercise] = submission.notebooks[exercise]
+            if exercise in handed_in:
+                notebooks[exercise] = handed_in[exercise]
             else:
                 found[student.key][exercise] = RerunResult(
                     exercise, problem=f"exercises/{exercise}.ipynb is missing from the submission"
                 )
                 problems.append(
                     Problem(
-                        submission.origin.source,
+                        submission.source,
                         student.key,
                         f"exercises/{exercise}.ipynb is missing, so its checks could not be re-run",
                         "graded; those checks 0",
@@ -374,37 +455,41 @@ def _rerun_all(
         }
         for future in as_completed(futures):
             student = futures[future]
-            source = student.submission.origin.source if student.submission else ""
+            source = student.submission.source if student.submission else ""
             for exercise, rerun in future.result().items():
                 found[student.key][exercise] = rerun
-                if rerun.problem:
-                    problems.append(
-                        Problem(source, student.key, rerun.problem, "graded; those checks 0")
-                    )
-                for cell in rerun.cells:
-                    if cell.status == KILLED or "time limit" in cell.status:
-                        problems.append(
-                            Problem(
-                                source,
-                                student.key,
-                                f"{exercise}: code cell {cell.index + 1} {cell.status}: "
-                                f"{cell.error}",
-                                "graded; checks in and after it 0"
-                                if cell.status == KILLED
-                                else "graded; checks in that cell 0",
-                            )
-                        )
-                    elif cell.error.startswith("MemoryError"):
-                        problems.append(
-                            Problem(
-                                source,
-                                student.key,
-                                f"{exercise}: code cell {cell.index + 1} ran out of memory",
-                                "graded; checks in that cell 0",
-                            )
-                        )
+                _rerun_problems(problems, source, student.key, exercise, rerun, KILLED)
             bar.advance(student.key)
-    return found, executor.isolated
+    return found, _isolation(executor)
+
+
+def _rerun_problems(
+    problems: list[Problem], source: str, key: str, exercise: str, rerun: Any, killed: str
+) -> None:
+    """What went wrong in one notebook's re-run, as problems.csv rows."""
+    if rerun.problem:
+        problems.append(Problem(source, key, rerun.problem, "graded; those checks 0"))
+    for cell in rerun.cells:
+        if cell.status == killed or "time limit" in cell.status:
+            problems.append(
+                Problem(
+                    source,
+                    key,
+                    f"{exercise}: code cell {cell.index + 1} {cell.status}: {cell.error}",
+                    "graded; checks in and after it 0"
+                    if cell.status == killed
+                    else "graded; checks in that cell 0",
+                )
+            )
+        elif cell.error.startswith("MemoryError"):
+            problems.append(
+                Problem(
+                    source,
+                    key,
+                    f"{exercise}: code cell {cell.index + 1} ran out of memory",
+                    "graded; checks in that cell 0",
+                )
+            )
 
 
 # ---------------------------------------------------------------------------------------
@@ -423,6 +508,54 @@ def _selected(students: dict[str, Student], only: list[str] | None) -> list[Stud
     return chosen
 
 
+def _check_paths(submissions: Path, out: Path) -> None:
+    """GradingError, before anything is written, for an input or --out that cannot work."""
+    if not submissions.exists():
+        raise GradingError(
+            f"{submissions}: there is no such file or folder. Nothing was graded and "
+            f"{out} was left as it was."
+        )
+    if out.exists() and not out.is_dir():
+        raise GradingError(f"--out {out} is a file, not a folder: choose a folder for the grades.")
+    source, target = submissions.resolve(), out.resolve()
+    if submissions.is_dir() and (target == source or target.is_relative_to(source)):
+        raise GradingError(
+            f"--out {out} is inside the submissions folder {submissions}: the next run would "
+            "read the grades as submissions. Choose a folder outside it."
+        )
+
+
+def _make_out(out: Path) -> None:
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / ".dc-write-test"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as error:
+        raise GradingError(
+            f"--out {out} cannot be used ({error.strerror or error}): choose a folder you may "
+            "write to."
+        ) from error
+
+
+def _deadline(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    try:
+        return parse_time(text)
+    except DeadlineError as error:
+        raise GradingError(f"--deadline {error}") from error
+
+
+def _lateness(student: Student, result: StudentResult, deadline: datetime | None) -> None:
+    own = parse_time(student.deadline) if student.deadline else deadline
+    late_by = lateness(result.received_at, own)
+    if late_by:
+        result.late, result.late_by = True, late_by
+    elif result.late:
+        result.late_by = "late (the LMS says so)"
+
+
 def grade(
     *,
     submissions: Path,
@@ -435,6 +568,7 @@ def grade(
     cell_timeout: float = 30.0,
     memory_mb: int = 2048,
     no_isolation: bool = False,
+    deadline: str | None = None,
     limits: Limits | None = None,
     course: str = "",
     progress: IO[str] | None = None,
@@ -457,7 +591,9 @@ def grade(
             "--execute needs Linux (its sandbox is bubblewrap): grade without --execute here, "
             "or run the grader on a Linux machine or container."
         )
-    out = Path(out)
+    submissions, out = Path(submissions), Path(out)
+    _check_paths(submissions, out)
+    class_deadline = _deadline(deadline)
     catalogue = catalogue if catalogue is not None else load_catalogue()
     key = answer_key if answer_key is not None else (load_answer_key() or {})
     grading = load_config(config, catalogue, key, rubrics_dir=rubrics_dir)
@@ -469,12 +605,12 @@ def grade(
     )
     try:
         roster_map = read_roster(Path(roster)) if roster is not None else None
-    except (OSError, UnicodeDecodeError, ValueError) as error:
-        raise GradingError(f"The roster could not be read: {error}") from error
-    out.mkdir(parents=True, exist_ok=True)
+    except (OSError, UnicodeDecodeError, RosterError) as error:
+        raise GradingError(f"The roster could not be used: {error}") from error
+    _make_out(out)
 
-    found, problems = collect(Path(submissions), limits)
-    people, more = assign_students(found, roster_map)
+    found, problems = collect(submissions, limits, progress)
+    people, more = assign_students(found, roster_map, problems)
     problems += more
     chosen = _selected(people, only)
     matched = {n.lower() for s in chosen for n in (s.key, s.lms_id) if n}
@@ -489,43 +625,99 @@ def grade(
                     NOT_GRADED,
                 )
             )
-    merged = only is not None or (Path(submissions).is_file() and len(found) == 1)
+    merged = only is not None or (submissions.is_file() and len(found) == 1)
     grader = _Grader(grading, catalogue, key, hidden)
-    bar = ProgressBar(len(chosen), "Grading", progress)
+    kept_store = RerunStore(out)
+    summary = GradeSummary(out=out, merged=merged, execute=execute)
 
     reruns: dict[str, dict[str, Any]] | None = None
-    timings: dict[str, float] = {}
-    mode = ""
+    isolation = ""
     if execute and grader.exercises_to_run():
         from diplomatic_cover.grading.execute import ExecuteSettings
 
         settings = ExecuteSettings(
             cell_timeout=cell_timeout, memory_mb=memory_mb, isolation=not no_isolation
         )
-        bar.title = "Re-running"
-        reruns, isolated = _rerun_all(
+        bar = ProgressBar(len(chosen), "Re-running", progress)
+        reruns, isolation = _rerun_all(
             chosen, grader, jobs or os.cpu_count() or 1, settings, bar, problems
         )
-        if not isolated:
-            mode = UNISOLATED
-        timings = {
+        bar.close()
+        summary.unisolated = isolation != SANDBOX
+        summary.rerun_seconds = {
             key: sum(getattr(run, "seconds", 0.0) for run in runs.values())
             for key, runs in reruns.items()
         }
-        bar.close()
-        bar = ProgressBar(len(chosen), "Grading", progress)
+        for student in chosen:
+            if student.submission is not None and reruns.get(student.key):
+                kept_store.save(
+                    student.key, student.submission.sha256, reruns[student.key], isolation
+                )
 
+    results = _grade_all(
+        chosen, grader, reruns, isolation, kept_store, class_deadline, progress, problems, summary
+    )
+    if not merged:
+        _rows_without_submission(people, results)
+
+    with file_lock(out / RESULTS, stale_seconds=120):
+        earlier = read_results(out / RESULTS) if merged else {}
+        final = {**earlier, **results}
+        _apply_manual(final, grading, ManualScores(out))
+        overrides, bad = read_overrides(out)
+        problems += bad + apply_overrides(final, overrides)
+        _finish(final)
+        _write_outputs(
+            out,
+            grading,
+            catalogue,
+            final,
+            problems,
+            course,
+            earlier_problems=_earlier_problems(out, results) if merged else [],
+        )
+    summary.graded = sum(1 for r in results.values() if r.submitted)
+    summary.flagged = sum(1 for r in results.values() if r.flags)
+    summary.rejected = sum(1 for p in problems if p.action == REJECTED)
+    summary.missing = sum(1 for r in results.values() if r.status == MISSING)
+    summary.damaged = sum(1 for r in results.values() if r.status == DAMAGED)
+    summary.pending = sum(r.pending for r in final.values())
+    summary.problems = problems
+    summary.students = final
+    summary.warnings += _export_warnings(final, roster_map is not None)
+    summary.seconds = time.monotonic() - started
+    return summary
+
+
+def _grade_all(
+    chosen: list[Student],
+    grader: _Grader,
+    reruns: dict[str, dict[str, Any]] | None,
+    isolation: str,
+    kept_store: RerunStore,
+    deadline: datetime | None,
+    progress: IO[str] | None,
+    problems: list[Problem],
+    summary: GradeSummary,
+) -> dict[str, StudentResult]:
+    """Every chosen student's result: re-run now, kept from an earlier re-run, or fast."""
+    bar = ProgressBar(len(chosen), "Grading", progress)
     results: dict[str, StudentResult] = {}
     for student in chosen:
-        runs = reruns.get(student.key, {}) if reruns is not None else None
-        if execute and runs is None:
-            runs = {}
+        submission = student.submission
+        source = submission.source if submission else ""
         try:
-            results[student.key] = grader.student(student, runs)
-            if mode:
-                results[student.key].mode = mode
+            if reruns is not None:
+                result = grader.student(student, reruns.get(student.key, {}))
+                result.graded_by = f"execute ({isolation})"
+                if isolation != SANDBOX:
+                    result.mode = UNISOLATED
+            else:
+                result = _grade_fast(student, grader, kept_store, summary)
+            result.graded_by += f"; kit {result.kit_version}"
+            _lateness(student, result, deadline)
+            results[student.key] = result
         except Exception as error:  # one student's odd file must not stop the class
-            source = student.submission.origin.source if student.submission else ""
             problems.append(
                 Problem(
                     source,
@@ -536,50 +728,63 @@ def grade(
             )
         bar.advance(student.key)
     bar.close()
-    if not merged:
-        for student in people.values():
-            if student.submission is None:
-                results[student.key] = StudentResult(
-                    key=student.key,
-                    name=student.name,
-                    status=MISSING,
-                    lms_id=student.lms_id,
-                    section=student.section,
-                    sis_user_id=student.sis_user_id,
-                    sis_login_id=student.sis_login_id,
-                )
+    return results
 
-    with file_lock(out / RESULTS, stale_seconds=120):
-        earlier = read_results(out / RESULTS) if merged else {}
-        final = {**earlier, **results}
-        _apply_manual(final, grading, ManualScores(out))
-        for student in final.values():
-            student.flags = _flags(student)
-        _write_outputs(
-            out,
-            grading,
-            catalogue,
-            final,
-            problems,
-            course,
-            earlier_problems=_earlier_problems(out, results) if merged else [],
-        )
-    summary = GradeSummary(
-        out=out,
-        graded=len(results) - sum(1 for r in results.values() if r.status == MISSING),
-        flagged=sum(1 for r in results.values() if r.flags),
-        rejected=sum(1 for p in problems if p.action == REJECTED),
-        missing=sum(1 for r in results.values() if r.status == MISSING),
-        pending=sum(r.pending for r in final.values()),
-        merged=merged,
-        execute=execute,
-        unisolated=bool(mode),
-        problems=problems,
-        students=final,
-        rerun_seconds=timings,
+
+def _grade_fast(
+    student: Student, grader: _Grader, kept_store: RerunStore, summary: GradeSummary
+) -> StudentResult:
+    """A fast grade, using the student's kept --execute re-run if the file is unchanged."""
+    kept = kept_store.load(student.key) if student.submission is not None else None
+    if kept is not None and student.submission is not None:
+        if kept.sha256 == student.submission.sha256:
+            result = grader.student(student, RerunStore.outcomes(kept))
+            result.graded_by = kept.describe()
+            if kept.isolation != SANDBOX:
+                result.mode = UNISOLATED  # still unisolated, and flagged so, when kept
+            summary.kept += 1
+            return result
+        result = grader.student(student, None)
+        _mark_changed(result, kept)
+        result.graded_by = f"{FAST}: changed since the --execute run of {kept.ran_at}, not re-run"
+        summary.changed += 1
+        return result
+    result = grader.student(student, None)
+    result.graded_by = FAST
+    return result
+
+
+def _rows_without_submission(people: dict[str, Student], results: dict[str, StudentResult]) -> None:
+    for student in people.values():
+        if student.submission is None:
+            results[student.key] = StudentResult(
+                key=student.key,
+                name=student.name,
+                status=student.status or MISSING,
+                lms_id=student.lms_id,
+                lms=student.lms,
+                section=student.section,
+                sis_user_id=student.sis_user_id,
+                sis_login_id=student.sis_login_id,
+                source="; ".join(student.sources),
+            )
+
+
+def _export_warnings(students: dict[str, StudentResult], with_roster: bool) -> list[str]:
+    """What the LMS files cannot hold, said once in the summary."""
+    graded = [s for s in students.values() if s.submitted]
+    without = [s for s in graded if not s.lms_id]
+    if not without:
+        return []
+    advice = (
+        "grade again with --roster (kit_id, lms_id, ...) so every row has one"
+        if not with_roster
+        else "add their lms_id to the roster"
     )
-    summary.seconds = time.monotonic() - started
-    return summary
+    return [
+        f"{len(without)} of {len(graded)} graded student(s) have no LMS id, so "
+        f"canvas_import.csv cannot match them and the Moodle worksheet leaves them out: {advice}."
+    ]
 
 
 def _earlier_problems(out: Path, updated: Mapping[str, StudentResult]) -> list[Problem]:
@@ -599,21 +804,7 @@ def _earlier_problems(out: Path, updated: Mapping[str, StudentResult]) -> list[P
     ]
 
 
-def _write_outputs(
-    out: Path,
-    config: GradingConfig,
-    catalogue: Catalogue,
-    students: dict[str, StudentResult],
-    problems: list[Problem],
-    course: str,
-    earlier_problems: list[Problem],
-) -> None:
-    written = [
-        (r.key, item.id, item.answer)
-        for r in students.values()
-        for item in r.items
-        if item.kind == MANUAL and item.answer
-    ]
+def _queue_questions(config: GradingConfig, catalogue: Catalogue) -> dict[str, Any]:
     questions = {}
     for item in config.items():
         if item.kind != MANUAL:
@@ -635,13 +826,39 @@ def _write_outputs(
                 for c in config.criteria(item)
             ],
         }
-    write_queue(out, written, questions)
+    return questions
+
+
+def _write_outputs(
+    out: Path,
+    config: GradingConfig,
+    catalogue: Catalogue,
+    students: dict[str, StudentResult],
+    problems: list[Problem],
+    course: str,
+    earlier_problems: list[Problem],
+) -> None:
+    """Every output file; one student's page that cannot be written is a problem, not a stop."""
+    written = [
+        (r.key, item.id, item.answer)
+        for r in students.values()
+        for item in r.items
+        if item.kind == MANUAL and item.answer and item.status != INVALID
+    ]
+    write_queue(out, written, _queue_questions(config, catalogue))
     exports.write_grades(out, config, students)
     exports.write_detail(out, students)
     exports.write_canvas(out, config, students)
     exports.write_moodle(out, config, students, datetime.now(UTC))
+    for key, student in sorted(students.items()):
+        try:
+            feedback.write_feedback(out, {key: student}, config, catalogue, course)
+        except (ValueError, TypeError, KeyError, AttributeError, OSError) as error:
+            problems.append(
+                Problem(student.source, key, f"no feedback page ({error})", "graded; no page")
+            )
+    (out / feedback.FEEDBACK_DIR).mkdir(parents=True, exist_ok=True)
     exports.write_problems(out, earlier_problems + problems)
-    feedback.write_feedback(out, students, config, catalogue, course)
     classreport.write_class_report(out, students, config, catalogue, course)
     settings = {"config": config.source}
     atomic_write_bytes(out / RESULTS, encode_results(students, settings))
@@ -663,6 +880,7 @@ def cli_grade(
     cell_timeout: float = 30.0,
     memory_mb: int = 2048,
     no_isolation: bool = False,
+    deadline: str | None = None,
     course: str = "",
     stdout: IO[str] | None = None,
     stderr: IO[str] | None = None,
@@ -670,14 +888,15 @@ def cli_grade(
     """`diplomatic-cover grade SUBMISSIONS --out DIR ...`: 0 when grading ran, 1 if it could not.
 
     Problems with students' files do not make it fail: they are in problems.csv and the
-    summary counts them.
+    summary counts them. A missing input or an --out that cannot be used does (nothing is
+    written then).
     """
     stdout, stderr = stdout or sys.stdout, stderr or sys.stderr
     try:
         summary = grade(
             submissions=submissions, out=out, roster=roster, config=config, execute=execute,
             only=only, jobs=jobs, cell_timeout=cell_timeout, memory_mb=memory_mb,
-            no_isolation=no_isolation, course=course, progress=stderr,
+            no_isolation=no_isolation, deadline=deadline, course=course, progress=stderr,
         )  # fmt: skip
     except (GradingError, ConfigError, StoreError) as error:
         print(f"diplomatic-cover grade: {error}", file=stderr)

@@ -4,7 +4,9 @@ The archive holds the student's response documents (`responses/<notebook>.json`)
 exercise notebooks exist (`exercises/<name>.ipynb`), a self-contained `report.html` that
 opens offline, and `manifest.json` with the kit version, the answered question ids and the
 SHA-256 of every other file. The manifest lets a grader (`verify_submission`) tell a file
-damaged in transit or edited by hand from a good one, with a message that says which.
+damaged in transit or cut short from a good one, with a message that says which. It is not a
+seal: anyone can edit a file and recompute the hashes, so it proves nothing about who built
+the file or whether it was edited on purpose (see instructors/grading.md).
 
 The file is written whole or not at all (a temporary file in the same folder, then
 `os.replace`), so a student who hands in while a build is half done never sends a truncated
@@ -18,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import re
 import sys
 import zipfile
 import zlib
@@ -213,6 +216,102 @@ def _unsafe(member: str) -> bool:
     )
 
 
+MAX_NAME_CHARS = 200
+MAX_FILES = 500
+MAX_QUESTION_IDS = 5_000
+_HEX64 = re.compile(r"[0-9a-f]{64}")
+_EARLIEST, _LATEST = 2000, 2199
+
+
+def _created_ok(text: object) -> bool:
+    """True for a time the kit writes: ISO 8601 with a zone, between 2000 and 2199 (UTC)."""
+    if not isinstance(text, str) or len(text) > 40:
+        return False
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        if moment.tzinfo is None:
+            return False
+        year = moment.astimezone(UTC).year
+    except (ValueError, OverflowError):
+        return False
+    return _EARLIEST <= year <= _LATEST
+
+
+def validate_manifest(manifest: object, name: str) -> dict[str, Any]:
+    """The manifest if every field is one the kit writes; SubmissionError naming the first not.
+
+    Checked: the format and its version, the kit version (text), the student (a valid id and
+    a name of at most MAX_NAME_CHARS characters), `created` (a date-time with a zone between
+    2000 and 2199), the answered question ids (a list of text) and the files with their
+    SHA-256. A field a grader reads is never trusted unchecked: one odd value must be that
+    file's problem, not the whole class's.
+    """
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise _fail(name, f"its {MANIFEST} does not describe a Diplomatic Cover submission.")
+    if manifest.get("format_version") != FORMAT_VERSION:
+        raise _fail(
+            name,
+            f"it is format version {str(manifest.get('format_version'))[:20]!r}; this kit "
+            f"({__version__}) reads version {FORMAT_VERSION}.",
+        )
+    version = manifest.get("kit_version")
+    if not isinstance(version, str) or not version or len(version) > 64:
+        raise _fail(name, f"its {MANIFEST} has no readable kit version.")
+    student = manifest.get("student")
+    student_id = student.get("id") if isinstance(student, dict) else None
+    student_name = student.get("name") if isinstance(student, dict) else None
+    if not isinstance(student_id, str) or not is_valid_student_id(student_id):
+        raise _fail(name, f"its {MANIFEST} names no valid student id ({str(student_id)[:80]!r}).")
+    if not isinstance(student_name, str) or len(student_name) > MAX_NAME_CHARS:
+        raise _fail(
+            name, f"its {MANIFEST} gives no student name of at most {MAX_NAME_CHARS} characters."
+        )
+    if not _created_ok(manifest.get("created")):
+        raise _fail(
+            name,
+            f"its {MANIFEST} gives {str(manifest.get('created'))[:40]!r} as the time it was "
+            "built, which is not a date-time the kit writes.",
+        )
+    questions = manifest.get("question_ids", [])
+    if (
+        not isinstance(questions, list)
+        or len(questions) > MAX_QUESTION_IDS
+        or not all(isinstance(q, str) and len(q) <= 100 for q in questions)
+    ):
+        raise _fail(name, f"its {MANIFEST} has an unreadable list of answered questions.")
+    listed = manifest.get("files")
+    if (
+        not isinstance(listed, dict)
+        or len(listed) > MAX_FILES
+        or not all(isinstance(k, str) and isinstance(v, str) and _HEX64.fullmatch(v)
+                   for k, v in listed.items())
+    ):  # fmt: skip
+        raise _fail(name, f"its {MANIFEST} has no list of files with their SHA-256.")
+    return manifest
+
+
+def check_files(manifest: Mapping[str, Any], digests: Mapping[str, str], name: str) -> None:
+    """SubmissionError unless the zip's files (`digests`: name -> SHA-256) are the listed ones.
+
+    This proves the file was not damaged or cut short on its way, and that nothing was
+    added or removed by accident. It does not prove who built it: anyone can recompute the
+    hashes after an edit.
+    """
+    listed = manifest["files"]
+    for member in digests:
+        if member != MANIFEST and member not in listed:
+            raise _fail(name, f"it holds {member}, which {MANIFEST} does not list.")
+    for member, digest in listed.items():
+        if member not in digests:
+            raise _fail(name, f"{member} is listed in {MANIFEST} but missing from the zip.")
+        if digests[member] != digest:
+            raise _fail(
+                name,
+                f"{member} does not match its SHA-256 in {MANIFEST}: it was changed or "
+                "damaged after the submission was built.",
+            )
+
+
 def _verify_archive(archive: zipfile.ZipFile, name: str) -> dict[str, Any]:
     members = [m for m in archive.namelist() if not m.endswith("/")]
     if len(set(members)) != len(members):
@@ -224,33 +323,11 @@ def _verify_archive(archive: zipfile.ZipFile, name: str) -> dict[str, Any]:
         raise _fail(name, f"it has no {MANIFEST}, so it is not a Diplomatic Cover submission.")
     try:
         manifest = json.loads(archive.read(MANIFEST).decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as error:
+    except (UnicodeDecodeError, ValueError, RecursionError) as error:
         raise _fail(name, f"its {MANIFEST} is not readable JSON ({error}).") from error
-    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-        raise _fail(name, f"its {MANIFEST} does not describe a Diplomatic Cover submission.")
-    if manifest.get("format_version") != FORMAT_VERSION:
-        raise _fail(
-            name,
-            f"it is format version {manifest.get('format_version')!r}; this kit "
-            f"({__version__}) reads version {FORMAT_VERSION}.",
-        )
-    listed = manifest.get("files")
-    if not isinstance(listed, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) for k, v in listed.items()
-    ):
-        raise _fail(name, f"its {MANIFEST} has no list of files with their SHA-256.")
-    for member in members:
-        if member != MANIFEST and member not in listed:
-            raise _fail(name, f"it holds {member}, which {MANIFEST} does not list.")
-    for member, digest in listed.items():
-        if member not in members:
-            raise _fail(name, f"{member} is listed in {MANIFEST} but missing from the zip.")
-        if _sha256(archive.read(member)) != digest:
-            raise _fail(
-                name,
-                f"{member} does not match its SHA-256 in {MANIFEST}: it was changed or "
-                "damaged after the submission was built.",
-            )
+    manifest = validate_manifest(manifest, name)
+    digests = {m: _sha256(archive.read(m)) for m in members if m != MANIFEST}
+    check_files(manifest, digests, name)
     return manifest
 
 
@@ -347,6 +424,12 @@ def cli_verify(path: Path, *, stdout: IO[str] | None = None, stderr: IO[str] | N
         f"{len(manifest.get('question_ids') or [])} answered questions, "
         f"student {student.get('name')!r} ({student.get('id')}), "
         f"kit {manifest.get('kit_version')}, built {manifest.get('created')}.",
+        file=stdout,
+    )
+    print(
+        "Intact means not damaged on its way: the manifest does not prove who built the file "
+        f"or that nobody edited it. Its {REPORT} is the student's own page; graders "
+        "regenerate feedback from the answers and never need to open it.",
         file=stdout,
     )
     return 0
