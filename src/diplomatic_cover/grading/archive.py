@@ -51,12 +51,13 @@ class Limits:
     json_bytes: int = 2 * MB
     json_values: int = 50_000
     manifest_bytes: int = 1 * MB
-    notebook_bytes: int = 16 * MB
+    notebook_bytes: int = 64 * MB
     other_bytes: int = 16 * MB
     submission_json_bytes: int = 4 * MB
     submission_json_values: int = 100_000
     container_members: int = 100_000
     depth: int = 4
+    nested_ratio: int = 50
     run_bytes: int = 2 * 2**30
     containers: int = 1_000
 
@@ -94,14 +95,29 @@ class Budget:
 
 
 def read_member(
-    archive: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int, budget: Budget, what: str
+    archive: zipfile.ZipFile,
+    info: zipfile.ZipInfo,
+    cap: int,
+    budget: Budget,
+    what: str,
+    ratio: int = 0,
 ) -> tuple[bytes, str]:
     """(bytes, sha256) of a member, refusing it past `cap` bytes or the run's budget.
 
     The declared size is checked first, so a member that says it is huge costs nothing.
+    With `ratio`, a member that inflates more than that many times its compressed size is
+    refused as it inflates: a zip inside a zip is already compressed and barely shrinks
+    again, so only a zip built to explode (42.zip) gets past a ratio of 50.
     """
     if info.file_size > cap:
         raise TooBig(f"{what} would expand to {_size(info.file_size)}, over its {_size(cap)} cap")
+    if ratio:
+        cap = min(cap, ratio * info.compress_size + _CHUNK)
+        if info.file_size > cap:
+            raise TooBig(
+                f"{what} would expand {info.file_size // max(info.compress_size, 1):,} times "
+                "its size: a zip inside a zip does not shrink like that (a zip bomb?)"
+            )
     out = bytearray()
     digest = hashlib.sha256()
     with archive.open(info) as handle:

@@ -378,7 +378,7 @@ def check_kit_version(version: object) -> tuple[bool, str]:
 
 
 def _utc(timestamp: float) -> str:
-    return datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def _zip_time(info: zipfile.ZipInfo) -> str:
@@ -537,16 +537,22 @@ def _file_sha256(path: Path) -> str:
 class Collector:
     """Walks the input, opening containers and submissions; keeps every problem found.
 
-    `progress` (a text stream, e.g. stderr) gets a line naming the file being read whenever
-    reading takes a while, so a slow file is never silent.
+    `progress` (a text stream, e.g. stderr) gets a line naming the file being read once
+    `every` seconds have passed since the last line, so a slow file is never silent.
     """
 
-    def __init__(self, limits: Limits | None = None, progress: IO[str] | None = None) -> None:
+    def __init__(
+        self,
+        limits: Limits | None = None,
+        progress: IO[str] | None = None,
+        every: float = 1.0,
+    ) -> None:
         self.limits = limits or Limits()
         self.budget = Budget(self.limits)
         self.problems: list[Problem] = []
         self.submissions: list[Submission] = []
         self.progress = progress
+        self.every = every
         self._said_at = time.monotonic()
         self._out_of_budget = False
 
@@ -568,7 +574,7 @@ class Collector:
         if self.progress is None:
             return
         now = time.monotonic()
-        if now - self._said_at >= 1.0:
+        if now - self._said_at >= self.every:
             self._said_at = now
             self.progress.write(f"Reading {label[:150]}\n")
             self.progress.flush()
@@ -620,6 +626,7 @@ class Collector:
             self.problem(where.label, "not read: the run's reading budget was spent", NOT_GRADED,
                          guess=self._guess(where))  # fmt: skip
             return
+        upload = upload or self._upload_of(where)
         try:
             with zipfile.ZipFile(where.disk) as archive:
                 if MANIFEST in archive.namelist():
@@ -627,7 +634,7 @@ class Collector:
                 else:
                     self._container(archive, where, depth=1, upload=upload)
         except TooBig as error:
-            self._too_big(where, error)
+            self._too_big(where, error)  # the whole file: one problem, however deep it was
         except zip_errors() as error:
             self.problem(
                 where.label,
@@ -715,18 +722,30 @@ class Collector:
             self._not_a_submission(inner)
             return
         self._reading(inner.label)
+        # A file of its own (an upload the LMS named, or a member of a top-level bulk zip)
+        # is where a bomb found anywhere inside it is reported, once; the rest of the
+        # download goes on. Inside it, a bomb ends the whole file (raised up to here).
+        own_upload = self._upload_of(inner, info) if upload is None else None
+        boundary = upload is None and (own_upload is not None or depth == 1)
+        upload = upload or own_upload
         try:
-            self.budget.open_container()
-            data, _ = read_member(archive, info, self.limits.submission_bytes, self.budget,
-                                  "this zip")  # fmt: skip
+            data, _ = read_member(
+                archive,
+                info,
+                self.limits.submission_bytes,
+                self.budget,
+                "this zip",
+                ratio=self.limits.nested_ratio,
+            )
             with zipfile.ZipFile(io.BytesIO(data)) as nested:
-                if upload is None:
-                    upload = self._upload_of(inner, info)
                 if MANIFEST in nested.namelist():
                     self._submission(nested, inner, upload, data=data, received=_zip_time(info))
                 else:
+                    self.budget.open_container()
                     self._container(nested, inner, depth + 1, upload)
         except TooBig as error:
+            if not boundary:
+                raise
             self._too_big(inner, error)
         except zip_errors() as error:
             self.problem(

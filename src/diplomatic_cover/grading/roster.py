@@ -229,10 +229,13 @@ class _Row:
     warnings: list[str] = field(default_factory=list)
 
 
-def _installs_differ(a: Submission, b: Submission) -> bool:
-    """True when two submissions' answer stores were started at different times."""
-    shared = set(a.installs) & set(b.installs)
-    return any(a.installs[nb] != b.installs[nb] for nb in shared)
+def _same_install(earlier: Submission, later: Submission) -> bool:
+    """True when `later` can be a resubmission from the install that made `earlier`.
+
+    An answer store never drops a document, so a resubmission holds every document the
+    earlier file held, each started at the same moment.
+    """
+    return all(later.installs.get(nb) == created for nb, created in earlier.installs.items())
 
 
 def _split_installs(group: list[Submission]) -> list[list[Submission]]:
@@ -240,7 +243,7 @@ def _split_installs(group: list[Submission]) -> list[list[Submission]]:
     clusters: list[list[Submission]] = []
     for submission in _ordered(group):
         for cluster in clusters:
-            if not any(_installs_differ(submission, other) for other in cluster):
+            if _same_install(cluster[-1], submission):
                 cluster.append(submission)
                 break
         else:
@@ -494,7 +497,7 @@ def _resubmissions(student: Student, counted: list[Submission], problems: list[P
         )
     for note in latest.notes:
         problems.append(Problem(latest.source, key, note, GRADED))
-    for warning in latest.warnings:
+    for warning in student.warnings:
         problems.append(Problem(latest.source, key, warning, "graded; flagged for a person"))
 
 
