@@ -54,11 +54,24 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="only check that the committed student copies match a fresh build",
     )
+    build.add_argument(
+        "--force",
+        action="store_true",
+        help="overwrite student copies in exercises/ that were changed since they were committed",
+    )
 
     release = sub.add_parser(
         "release", help="build the class copy of the kit (no instructors' material, no answers)"
     )
     release.add_argument("--out", type=Path, required=True, help="an empty or new folder")
+    release.add_argument(
+        "--allow-modified",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="release this guided notebook although it differs from its committed version "
+        "(e.g. 05_expulsion_record; repeatable)",
+    )
 
     from diplomatic_cover.grading.command import HELP as GRADE_HELP
     from diplomatic_cover.grading.command import add_arguments as add_grade_arguments
@@ -94,11 +107,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "build-exercises":
             from diplomatic_cover.instructor.authoring import main as build_main
 
-            return build_main(check=args.check)
+            return build_main(check=args.check, force=args.force)
         if args.command == "release":
             from diplomatic_cover.instructor.release import main as release_main
 
-            return release_main(out=args.out)
+            return release_main(out=args.out, allow_modified=args.allow_modified)
     except ModuleNotFoundError as error:
         # The class copy leaves out the whole instructor package (see instructor/release.py).
         if error.name not in (

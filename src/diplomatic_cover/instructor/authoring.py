@@ -18,7 +18,9 @@ It also writes `src/diplomatic_cover/exercise_expectations.json`, the hashed ans
 hints the public checks compare against, from the instructors' reference answers
 (`diplomatic_cover.instructor.hidden_checks`). With `check_only=True` nothing is written:
 the function returns the files that differ from what a build would write, which is how the
-tests verify that the committed copies are exactly the build's output.
+tests verify that the committed copies are exactly the build's output. A copy changed since
+it was committed (someone did the exercise in the open kit) is never overwritten without
+`force`.
 
 Notebooks are read and written as plain JSON (no nbformat), so the build needs no kernel.
 """
@@ -33,6 +35,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from diplomatic_cover import paths
+from diplomatic_cover.instructor.tracked import committed_version
 
 BEGIN = re.compile(r"^(?P<indent>[ \t]*)# BEGIN SOLUTION(?::[ \t]*(?P<placeholder>.*?))?[ \t]*$")
 END = re.compile(r"^[ \t]*# END SOLUTION[ \t]*$")
@@ -252,12 +255,44 @@ def _planned(source_dir: Path, out_dir: Path, expectations: Path) -> dict[Path, 
     return planned
 
 
+def _same_notebook(a: str, b: str) -> bool:
+    """True when two notebooks hold the same cells (outputs and metadata aside)."""
+    try:
+        return canonical_text(student_notebook(json.loads(a))) == canonical_text(
+            student_notebook(json.loads(b))
+        )
+    except (ValueError, KeyError, TypeError, AttributeError, AuthoringError):
+        return False
+
+
+def changed_copies(planned: dict[Path, str]) -> list[Path]:
+    """Student copies about to be replaced that someone changed since they were committed.
+
+    A copy that still matches its committed version (outputs aside) is the build's own
+    output and is safe to replace; one that differs holds someone's work (an instructor
+    trying the exercise in the open kit). Outside a git checkout nothing says which, so
+    every copy that would change counts.
+    """
+    changed = []
+    for path, text in planned.items():
+        if path.suffix != ".ipynb" or not path.is_file():
+            continue
+        current = path.read_text(encoding="utf-8")
+        if current == text:
+            continue
+        in_checkout, committed = committed_version(path)
+        if not in_checkout or committed is None or not _same_notebook(current, committed):
+            changed.append(path)
+    return changed
+
+
 def build_exercises(
     *,
     source_dir: Path | None = None,
     out_dir: Path | None = None,
     check_only: bool = False,
     expectations: Path | None = None,
+    force: bool = False,
 ) -> list[Path]:
     """Build the student copies and the expectations file; return the files concerned.
 
@@ -265,6 +300,8 @@ def build_exercises(
     `source_dir`, and the expectations file. Returns the files written, or with `check_only`
     the files that are missing or differ from what the build would write, plus student
     copies in `out_dir` with no source (an empty list means everything is up to date).
+    Refuses (AuthoringError) to overwrite a copy changed since it was committed
+    (`changed_copies`) unless `force`.
     """
     source_dir = Path(source_dir) if source_dir is not None else default_source_dir()
     out_dir = Path(out_dir) if out_dir is not None else default_out_dir()
@@ -278,6 +315,13 @@ def build_exercises(
         ]
         orphans = [p for p in sorted(out_dir.glob("*.ipynb")) if p not in planned]
         return stale + orphans
+    changed = [] if force else changed_copies(planned)
+    if changed:
+        raise AuthoringError(
+            "These student copies were changed since they were committed, and building would "
+            "overwrite them: " + ", ".join(str(p) for p in changed) + ". Keep what you need "
+            "from them, then run `diplomatic-cover build-exercises --force`."
+        )
     for path, text in planned.items():
         path.parent.mkdir(parents=True, exist_ok=True)
         if not path.is_file() or path.read_text(encoding="utf-8") != text:
@@ -288,15 +332,18 @@ def build_exercises(
 def main(
     *,
     check: bool = False,
+    force: bool = False,
     source_dir: Path | None = None,
     out_dir: Path | None = None,
     stdout: IO[str] | None = None,
     stderr: IO[str] | None = None,
 ) -> int:
-    """`diplomatic-cover build-exercises [--check]`: 0 when built (or up to date), else 1."""
+    """`diplomatic-cover build-exercises [--check] [--force]`: 0 when built, else 1."""
     stdout, stderr = stdout or sys.stdout, stderr or sys.stderr
     try:
-        found = build_exercises(source_dir=source_dir, out_dir=out_dir, check_only=check)
+        found = build_exercises(
+            source_dir=source_dir, out_dir=out_dir, check_only=check, force=force
+        )
     except (AuthoringError, OSError, ValueError) as error:
         print(f"build-exercises: {error}", file=stderr)
         return 1

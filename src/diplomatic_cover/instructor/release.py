@@ -1,8 +1,10 @@
 """The class copy: what an instructor hands to students, with nothing secret in it.
 
-`release(out=DIR)` copies the open kit's notebooks, exercises (the built student copies),
-data, package, README, licences, pyproject, Makefile and environment.yml into DIR, and
-leaves out:
+`release(out=DIR)` copies exactly what `CLASS_COPY` lists (the guided notebooks, the built
+exercises, the data files by name, the package's code and data, README, licences, pyproject,
+Makefile and environment.yml) into DIR. Anything else in the kit's folders (a roster, a
+gradebook or a zip an instructor left in `data/`, `notebooks/` or `exercises/`) is not on the
+list and stays out; `left_out()` names it. Of what the list matches, it leaves out:
 
 - `instructors/` (guides, exercise sources with solutions, rubrics, grading settings);
 - the answer key (`src/diplomatic_cover/questions/answer_key/`);
@@ -16,7 +18,9 @@ cell metadata and cells tagged `hidden-check` or `solution` removed). Before it 
 release scans every file it wrote for secrets (`find_secrets`): solution lines of the
 exercise sources, hidden-check code, the answer key's model answers and feedback, marker
 text. It refuses to produce a copy that holds any, or whose exercises are out of date with
-their sources.
+their sources, or whose guided notebooks differ from the versions committed to git (outputs
+aside) unless each is named with `allow_modified`: an experiment in the open kit must never
+reach students by accident.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ import re
 import shutil
 import sys
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -39,13 +43,13 @@ from diplomatic_cover.instructor.authoring import (
     solution_blocks,
     student_notebook,
 )
+from diplomatic_cover.instructor.tracked import committed_text, is_checkout
 
-#: What the class copy holds, relative to the kit root.
-INCLUDED = (
-    "notebooks",
-    "exercises",
-    "data",
-    "src",
+#: Everything a class copy contains, relative to the kit root: file names, or patterns
+#: (`*` and `[0-9]` within one folder, `**/` for any depth below). Nothing else is copied.
+#: This is the one list: a change that ships a new file to students adds it here (and a
+#: test shows it in a release); EXCLUDED below still removes the instructors' parts of `src`.
+CLASS_COPY = (
     "README.md",
     "LICENSE",
     "LICENSE-CONTENT.md",
@@ -53,7 +57,28 @@ INCLUDED = (
     "Makefile",
     "environment.yml",
     ".gitignore",
+    "notebooks/[0-9][0-9]_*.ipynb",
+    "notebooks/glossary.md",
+    "exercises/README.md",
+    "exercises/ex[0-9]_*.ipynb",
+    "data/README.md",
+    "data/datapackage.json",
+    "data/expulsions.csv",
+    "data/missions.csv",
+    "data/sources.csv",
+    "data/timeline_2025.csv",
+    "src/diplomatic_cover/**/*.py",
+    "src/diplomatic_cover/**/*.toml",
+    "src/diplomatic_cover/**/*.json",
+    "src/diplomatic_cover/widgets/static/*.js",
+    "src/diplomatic_cover/widgets/static/*.css",
 )
+
+#: The top-level names CLASS_COPY draws from (a release may not be written inside them).
+INCLUDED = tuple(dict.fromkeys(pattern.split("/")[0] for pattern in CLASS_COPY))
+
+#: Guided notebooks that must match their committed version (outputs aside) to be released.
+GUIDED = "notebooks/[0-9][0-9]_*.ipynb"
 
 #: Paths left out, relative to the kit root (a folder leaves out everything under it).
 EXCLUDED = (
@@ -101,14 +126,62 @@ def _excluded(relative: str) -> bool:
 
 
 def _files(root: Path) -> Iterator[Path]:
+    """Every file CLASS_COPY names that exists, once, in a stable order."""
+    found: set[Path] = set()
+    for pattern in CLASS_COPY:
+        for path in root.glob(pattern):
+            if path.is_file() and not path.is_symlink() and not _excluded(_relative(path, root)):
+                found.add(path)
+    yield from sorted(found)
+
+
+def left_out(root: Path) -> list[str]:
+    """Files in the class copy's folders that CLASS_COPY does not name (caches aside)."""
+    wanted = set(_files(root))
+    stray = []
     for name in INCLUDED:
         top = root / name
-        if top.is_file():
-            yield top
-        elif top.is_dir():
-            for path in sorted(top.rglob("*")):
-                if path.is_file() and not _excluded(_relative(path, root)):
-                    yield path
+        if not top.is_dir():
+            continue
+        for path in sorted(top.rglob("*")):
+            relative = _relative(path, root)
+            if path.is_file() and path not in wanted and not _excluded(relative):
+                stray.append(relative)
+    return stray
+
+
+# ---------------------------------------------------------------------------------------
+# Notebooks changed since the last commit
+
+
+def modified_notebooks(root: Path) -> list[str]:
+    """Guided notebooks whose cleaned text differs from the committed version's.
+
+    Outputs, execution counts and cell metadata do not count (JupyterLab saves them on every
+    run, and the release strips them anyway); a changed or added cell does. Outside a git
+    checkout nothing says what the tracked version is, so every notebook counts as changed.
+    """
+    notebooks = sorted(root.glob(GUIDED))
+    if not is_checkout(root):
+        return [_relative(path, root) for path in notebooks]
+    changed = []
+    for path in notebooks:
+        relative = _relative(path, root)
+        committed = committed_text(root, relative)
+        try:
+            same = committed is not None and clean_notebook(committed, relative) == clean_notebook(
+                path.read_text(encoding="utf-8"), relative
+            )
+        except (ValueError, KeyError, TypeError):
+            same = False
+        if not same:
+            changed.append(relative)
+    return changed
+
+
+def _allowed(relative: str, names: Iterable[str]) -> bool:
+    path = Path(relative)
+    return any(name in ("all", relative, path.name, path.stem) for name in names)
 
 
 def clean_notebook(text: str, name: str = "notebook") -> str:
@@ -116,8 +189,12 @@ def clean_notebook(text: str, name: str = "notebook") -> str:
     return canonical_text(student_notebook(json.loads(text), name))
 
 
-def release(*, out: Path, root: Path | None = None) -> Path:
-    """Build the class copy in `out` (which must not exist, or be empty); return `out`."""
+def release(*, out: Path, root: Path | None = None, allow_modified: Iterable[str] = ()) -> Path:
+    """Build the class copy in `out` (which must not exist, or be empty); return `out`.
+
+    `allow_modified` names guided notebooks (stem, file name or path; "all") released even
+    though they differ from their committed version.
+    """
     root = Path(root) if root is not None else paths.kit_root()
     if root is None:
         raise ReleaseError("Run the release from the open kit (the folder with instructors/).")
@@ -135,6 +212,20 @@ def release(*, out: Path, root: Path | None = None) -> Path:
         raise ReleaseError(
             f"The exercises are out of date with their sources ({shown}): run "
             "`diplomatic-cover build-exercises` first."
+        )
+    allowed = list(allow_modified)
+    changed = [n for n in modified_notebooks(root) if not _allowed(n, allowed)]
+    if changed:
+        where = (
+            ""
+            if is_checkout(root)
+            else " (this kit is not a git checkout, so nothing says what the tracked versions are)"
+        )
+        raise ReleaseError(
+            f"These guided notebooks differ from their committed versions{where}: "
+            + ", ".join(changed)
+            + ". Commit the change, undo it (git checkout -- FILE), or hand it out on purpose "
+            "with --allow-modified NAME for each."
         )
     out.mkdir(parents=True, exist_ok=True)
     for source in _files(root):
@@ -268,14 +359,25 @@ def find_secrets(folder: Path, root: Path) -> list[str]:
     return problems
 
 
-def main(*, out: Path, stdout: IO[str] | None = None, stderr: IO[str] | None = None) -> int:
-    """`diplomatic-cover release --out DIR`: 0 when the class copy was built, else 1."""
+def main(
+    *,
+    out: Path,
+    allow_modified: Iterable[str] = (),
+    root: Path | None = None,
+    stdout: IO[str] | None = None,
+    stderr: IO[str] | None = None,
+) -> int:
+    """`diplomatic-cover release --out DIR [--allow-modified NAME]`: 0 when built, else 1."""
     stdout, stderr = stdout or sys.stdout, stderr or sys.stderr
     try:
-        folder = release(out=out)
+        folder = release(out=out, root=root, allow_modified=allow_modified)
     except (ReleaseError, OSError, ValueError) as error:
         print(f"release: {error}", file=stderr)
         return 1
     count = sum(1 for p in folder.rglob("*") if p.is_file())
+    stray = left_out(Path(root) if root is not None else paths.kit_root() or Path.cwd())
+    if stray:
+        shown = ", ".join(stray[:10]) + (f" and {len(stray) - 10} more" if len(stray) > 10 else "")
+        print(f"Left out (not on the class-copy list, CLASS_COPY): {shown}.", file=stdout)
     print(f"Wrote the class copy to {folder} ({count} files). Hand out that folder.", file=stdout)
     return 0
