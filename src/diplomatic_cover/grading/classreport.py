@@ -71,8 +71,12 @@ def _distribution(students: list[StudentResult], max_total: float) -> str:
 
 def _difficulty(students: list[StudentResult], config: GradingConfig, catalogue: Catalogue) -> str:
     rows = []
+    by_item: dict[str, list[Any]] = {}
+    for student in students:
+        for result in student.items:
+            by_item.setdefault(result.id, []).append(result)
     for item in config.items():
-        results = [r for s in students for r in s.items if r.id == item.id]
+        results = by_item.get(item.id, [])
         graded = [r for r in results if r.points is not None]
         mean = statistics.fmean(r.points or 0.0 for r in graded) if graded else 0.0
         share = mean / item.points if item.points and graded else 0.0

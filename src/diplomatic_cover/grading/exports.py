@@ -76,9 +76,11 @@ def _cell(value: object) -> object:
     =HYPERLINK(...) must stay text when an instructor opens grades.csv in Excel, and a NUL,
     an escape sequence or a right-to-left override must not reach the file at all.
     """
-    if isinstance(value, str):
+    if not isinstance(value, str):
+        return value
+    if not value.isprintable():  # cheap: most cells are plain text
         value = _INVISIBLE.sub("", value)
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    if value.startswith(_FORMULA_START):
         try:
             float(value)
         except ValueError:

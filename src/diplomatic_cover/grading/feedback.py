@@ -13,6 +13,8 @@ Policy forbids it); everything a student wrote is escaped.
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
 from pathlib import Path
 
 from diplomatic_cover.answers.catalogue import Catalogue
@@ -25,7 +27,6 @@ from diplomatic_cover.grading.results import (
     StudentResult,
 )
 from diplomatic_cover.handin.report import CONTENT_SECURITY_POLICY, CSS, esc
-from diplomatic_cover.safe_files import atomic_write_bytes
 
 FEEDBACK_DIR = "feedback"
 
@@ -168,13 +169,35 @@ def write_feedback(
     config: GradingConfig,
     catalogue: Catalogue,
     course: str = "",
+    on_error: Callable[[str, Exception], None] | None = None,
 ) -> Path:
-    """Write `feedback/<student>.html` for every student with a submission."""
+    """Write `feedback/<student>.html` for every student with a submission.
+
+    A page that cannot be made goes to `on_error(key, error)` (raised without it) and the
+    others are written. Pages are replaced whole but not synced one by one: they are made
+    again by every run, and a class's worth of fsyncs cost more than the grading itself.
+    """
     folder = out / FEEDBACK_DIR
     folder.mkdir(parents=True, exist_ok=True)
     for key, student in sorted(students.items()):
         if not student.submitted:
             continue
-        page = feedback_page(student, config, catalogue, course)
-        atomic_write_bytes(folder / f"{key}.html", page.encode("utf-8"))
+        try:
+            page = feedback_page(student, config, catalogue, course)
+            replace_quickly(folder / f"{key}.html", page.encode("utf-8"))
+        except (ValueError, TypeError, KeyError, AttributeError, OSError) as error:
+            if on_error is None:
+                raise
+            on_error(key, error)
     return folder
+
+
+def replace_quickly(path: Path, data: bytes) -> None:
+    """Write `path` whole (a temporary file, then a rename), without waiting for the disk."""
+    temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    try:
+        temporary.write_bytes(data)
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise

@@ -8,7 +8,7 @@ every other output (CSV files, feedback pages, the class report) is rendered fro
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -135,15 +135,31 @@ def _student(raw: dict[str, Any]) -> StudentResult:
     return student
 
 
+def _plain(student: StudentResult) -> dict[str, Any]:
+    """A student's result as JSON-ready data (what `asdict` gives, without its deep copies:
+    the result is encoded at once and never changed)."""
+    plain = dict(vars(student))
+    plain["items"] = [dict(vars(item)) for item in student.items]
+    return plain
+
+
 def encode_results(students: dict[str, StudentResult], settings: dict[str, Any]) -> bytes:
     """results.json's bytes: stable (sorted students, fixed key order) for the same grades."""
     document = {
         "schema": RESULTS_SCHEMA,
         "schema_version": RESULTS_VERSION,
         "settings": settings,
-        "students": [asdict(students[key]) for key in sorted(students)],
+        "students": [_plain(students[key]) for key in sorted(students)],
     }
-    return (json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode()
+    # One student per line: the C encoder (no indent) is ten times faster on a class's
+    # written answers, and a diff between two runs still shows which students changed.
+    lines = [
+        json.dumps(student, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        for student in document.pop("students")
+    ]
+    head = json.dumps(document, ensure_ascii=False, sort_keys=True)[:-1]
+    body = ",\n".join(lines)
+    return f'{head}, "students": [\n{body}\n]}}\n'.encode()
 
 
 def read_results(path: Path) -> dict[str, StudentResult]:

@@ -20,6 +20,7 @@ import tomllib
 from collections import defaultdict
 from collections.abc import Mapping
 from functools import cache
+from itertools import islice
 from pathlib import Path
 
 from diplomatic_cover._version import __version__
@@ -38,15 +39,27 @@ def normalised_words(text: str) -> list[str]:
 
 
 def same_written_answers(students: Mapping[str, StudentResult]) -> dict[str, list[str]]:
-    """Flags by student for written answers shared word for word with a classmate."""
-    groups: dict[tuple[str, str], list[str]] = defaultdict(list)
+    """Flags by student for written answers shared word for word with a classmate.
+
+    Answers are first grouped by their opening words (cheap), and only answers that share
+    an opening with another are normalised whole: a class's essays cost a moment.
+    """
+    openings: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
     for student in students.values():
         for item in student.items:
-            if item.kind != MANUAL or not item.answer:
+            if item.kind != MANUAL or len(item.answer) < 2 * MIN_WORDS:
                 continue
-            words = normalised_words(item.answer)
+            words = islice(_WORD.finditer(item.answer.casefold()), MIN_WORDS)
+            opening = " ".join(match.group() for match in words)
+            openings[(item.id, opening)].append((student.key, item.answer))
+    groups: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for (item_id, _), answers in openings.items():
+        if len({key for key, _ in answers}) < 2:
+            continue
+        for key, answer in answers:
+            words = normalised_words(answer)
             if len(words) >= MIN_WORDS:
-                groups[(item.id, " ".join(words))].append(student.key)
+                groups[(item_id, " ".join(words))].append(key)
     flags: dict[str, list[str]] = defaultdict(list)
     for (item_id, text), keys in sorted(groups.items()):
         if len(set(keys)) < 2:

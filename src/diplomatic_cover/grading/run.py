@@ -850,14 +850,12 @@ def _write_outputs(
     exports.write_detail(out, students)
     exports.write_canvas(out, config, students)
     exports.write_moodle(out, config, students, datetime.now(UTC))
-    for key, student in sorted(students.items()):
-        try:
-            feedback.write_feedback(out, {key: student}, config, catalogue, course)
-        except (ValueError, TypeError, KeyError, AttributeError, OSError) as error:
-            problems.append(
-                Problem(student.source, key, f"no feedback page ({error})", "graded; no page")
-            )
-    (out / feedback.FEEDBACK_DIR).mkdir(parents=True, exist_ok=True)
+
+    def no_page(key: str, error: Exception) -> None:
+        source = students[key].source
+        problems.append(Problem(source, key, f"no feedback page ({error})", "graded; no page"))
+
+    feedback.write_feedback(out, students, config, catalogue, course, on_error=no_page)
     exports.write_problems(out, earlier_problems + problems)
     classreport.write_class_report(out, students, config, catalogue, course)
     settings = {"config": config.source}
