@@ -238,6 +238,7 @@ def test_with_a_roster_row_each_both_are_graded_by_their_canvas_ids(tmp_path, co
     rows = grades(tmp_path / "g")
     assert rows["wei-zhang"]["total"] == FULL and rows["wei-zhang"]["name"] == "Zhang, Wei (A)"
     assert rows["wei-zhang-2"]["total"] == "0" and rows["wei-zhang-2"]["lms_id"] == "4002"
+    assert rows["wei-zhang"]["flags"] == ""  # the roster settled who is who
 
 
 # -- 2.17: a classmate's documents copied into one's own submission -------------------------

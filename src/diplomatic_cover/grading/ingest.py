@@ -91,7 +91,9 @@ _CANVAS = re.compile(
 _MOODLE = re.compile(
     r"^(?P<name>.+?)_(?P<participant>\d+)_assign(?:submission|feedback)_[a-z]+_(?P<file>.*)$"
 )
-_KIT_NAME = re.compile(r"^submission-(?P<id>[a-z0-9._-]+?)(?:-\d+)?\.zip$")
+# The Hand in button's file name; a browser's " (1)" on a second download is not part of the
+# id, but a trailing "-9" may be ("student-009"), so it stays.
+_KIT_NAME = re.compile(r"^submission-(?P<id>[a-z0-9._-]+?)(?: ?\(\d+\))?\.zip$")
 _SKIPPED_NAMES = (".DS_Store", "Thumbs.db", "desktop.ini")
 _SEPARATOR = " › "
 

@@ -227,6 +227,7 @@ class _Row:
     counted: list[Submission]
     name: str = ""
     warnings: list[str] = field(default_factory=list)
+    by_account: bool = False  # the roster names this account: who it is is settled
 
 
 def _same_install(earlier: Submission, later: Submission) -> bool:
@@ -321,8 +322,9 @@ class _Assigner:
                     f"{holder} (line {taken.line}); this upload came from {account.describe()}"
                 ],
             )
+        by_account = entry is not None
         entry = entry or (self.roster.get(own) if own in self.roster else None)
-        row = _Row(entry.kit_id if entry else own, account, entry, counted)
+        row = _Row(entry.kit_id if entry else own, account, entry, counted, by_account=by_account)
         if entry is not None and entry.kit_id != own:
             self.problems.append(
                 Problem(
@@ -386,13 +388,14 @@ def assign_students(
 
 
 def _flag_shared_kit_ids(rows: list[_Row]) -> None:
+    """Flag rows whose kit id another account also sent (unless the roster settles all)."""
     by_kit: dict[str, list[_Row]] = defaultdict(list)
     for row in rows:
         if row.account.id:
             for kit_id in {s.student_id for s in row.counted}:
                 by_kit[kit_id].append(row)
     for kit_id, sharing in by_kit.items():
-        if len(sharing) < 2:
+        if len(sharing) < 2 or all(row.by_account for row in sharing):
             continue
         accounts = ", ".join(r.account.describe() for r in sharing)
         for row in sharing:
@@ -403,12 +406,13 @@ def _flag_shared_kit_ids(rows: list[_Row]) -> None:
 
 
 def _flag_shared_names(rows: list[_Row]) -> None:
+    """Flag accounts that share a display name (unless the roster settles all)."""
     by_name: dict[str, list[_Row]] = defaultdict(list)
     for row in rows:
         if row.account.id and row.account.name:
             by_name[" ".join(row.account.name.lower().split())].append(row)
     for sharing in by_name.values():
-        if len(sharing) < 2:
+        if len(sharing) < 2 or all(row.by_account for row in sharing):
             continue
         accounts = ", ".join(r.account.describe() for r in sharing)
         for row in sharing:
