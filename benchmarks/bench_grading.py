@@ -10,15 +10,21 @@ placeholder, and one notebook that loops forever.
 
     .venv/bin/python benchmarks/bench_grading.py            # both measurements
     .venv/bin/python benchmarks/bench_grading.py --students 300 --execute-students 0
+    .venv/bin/python benchmarks/bench_grading.py --execute-students 0 --nbgrader 20 --rounds 3
 
 The fast figure is the wall time of `python -m diplomatic_cover.grading` in a fresh
-interpreter (start-up and imports included), best of three.
+interpreter (start-up and imports included), best of three, divided by the submissions.
+`--nbgrader N` puts it side by side with nbgrader 0.9.6 autograding N students' solved
+exercises 1-3 (`bench_sandbox.nbgrader_run`; its environment is built once, about 90 s), per
+submission; `--rounds` alternates the two and keeps the medians, since the machine's load
+moves both.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import shutil
 import statistics
@@ -234,8 +240,11 @@ def edit_after_build(path: Path) -> None:
             archive.writestr(member, data)
 
 
-def fast(folder: Path, students: int) -> None:
+def fast(folder: Path, students: int, built: bool = False) -> float:
+    """Seconds per submission of fast grading (best of three fresh-interpreter runs)."""
     t0 = time.monotonic()
+    if built:
+        return _fast_runs(folder, students)
     kinds = build_class(folder, students, execute=False)
     sizes = [p.stat().st_size for p in (folder / "submissions").iterdir()]
     print(
@@ -243,6 +252,10 @@ def fast(folder: Path, students: int) -> None:
         f"({kinds}); median size {statistics.median(sizes) / 1000:.0f} kB, "
         f"total {sum(sizes) / 1e6:.1f} MB"
     )
+    return _fast_runs(folder, students)
+
+
+def _fast_runs(folder: Path, students: int) -> float:
     runs = []
     for attempt in range(3):
         out = folder / f"grades-{attempt}"
@@ -256,7 +269,29 @@ def fast(folder: Path, students: int) -> None:
     print(
         f"FAST: {students} submissions graded in {min(runs):.2f} s (best of 3; runs "
         f"{', '.join(f'{r:.2f}' for r in runs)}), {1000 * min(runs) / students:.1f} ms each, "
-        "fresh interpreter included"
+        f"fresh interpreter included (load average {os.getloadavg()[0]:.1f})",
+        flush=True,
+    )
+    return min(runs) / students
+
+
+def versus_nbgrader(folder: Path, students: int, nbgrader_students: int, rounds: int) -> None:
+    """Fast grading and nbgrader autograde per submission, alternated `rounds` times."""
+    from bench_sandbox import nbgrader_run
+
+    ours, theirs, complete = [], [], ""
+    for number in range(rounds):
+        wall, full = nbgrader_run(folder / f"nbgrader-{number}", nbgrader_students)
+        theirs.append(wall / nbgrader_students)
+        complete = f"{full}/{3 * nbgrader_students} notebooks with every test passed"
+        print(f"NBGRADER round {number + 1}: {nbgrader_students} submissions (3 notebooks "
+              f"each) in {wall:.1f} s, {wall / nbgrader_students:.2f} s each; {complete} "
+              f"(load average {os.getloadavg()[0]:.1f})", flush=True)  # fmt: skip
+        ours.append(fast(folder / "fast", students, built=True))
+    mine, reference = statistics.median(ours), statistics.median(theirs)
+    print(
+        f"\nper submission, median of {rounds} round(s): fast grading {1000 * mine:.1f} ms, "
+        f"nbgrader 0.9.6 autograde {reference:.2f} s: {reference / mine:.0f}x"
     )
 
 
@@ -288,11 +323,17 @@ def main() -> None:
     parser.add_argument("--students", type=int, default=300)
     parser.add_argument("--execute-students", type=int, default=40)
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument(
+        "--nbgrader", type=int, default=0, metavar="N", help="compare with nbgrader on N students"
+    )
+    parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--work", type=Path, default=ROOT / "benchmarks" / "out" / "grading")
     args = parser.parse_args()
     shutil.rmtree(args.work, ignore_errors=True)
     if args.students:
         fast(args.work / "fast", args.students)
+        if args.nbgrader:
+            versus_nbgrader(args.work, args.students, args.nbgrader, args.rounds)
     if args.execute_students:
         execute(args.work / "execute", args.execute_students, args.jobs)
 

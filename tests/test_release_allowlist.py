@@ -87,7 +87,7 @@ def test_a_guided_notebook_edited_since_the_commit_is_refused_unless_named(kit, 
     cell["source"] = ["LOG_SCALE = True\n"]
     path.write_text(json.dumps(notebook, indent=1), encoding="utf-8")
     assert modified_notebooks(kit) == [NOTEBOOK]
-    with pytest.raises(ReleaseError, match="05_expulsion_record.ipynb.*--allow-modified"):
+    with pytest.raises(ReleaseError, match=r"05_expulsion_record\.ipynb.*--allow-modified"):
         release(out=tmp_path / "refused", root=kit)
     assert not (tmp_path / "refused").exists()
     release(out=tmp_path / "class", root=kit, allow_modified=["05_expulsion_record"])
@@ -124,7 +124,7 @@ def test_build_exercises_refuses_to_overwrite_a_changed_copy_without_force(kit, 
     copy.write_text(json.dumps(notebook, indent=1), encoding="utf-8")
     source_dir, out_dir = kit / "instructors" / "exercises", kit / "exercises"
     expectations = kit / "src" / "diplomatic_cover" / "exercise_expectations.json"
-    with pytest.raises(AuthoringError, match="ex3_capacity.ipynb.*--force"):
+    with pytest.raises(AuthoringError, match=r"ex3_capacity\.ipynb.*--force"):
         build_exercises(source_dir=source_dir, out_dir=out_dir, expectations=expectations)
     assert "my work" in copy.read_text(encoding="utf-8")
     assert build_main(source_dir=source_dir, out_dir=out_dir) == 1

@@ -277,3 +277,30 @@ def test_identical_long_written_answers_are_flagged_short_ones_are_not(tmp_path,
     assert "00.tour-text: the same written answer (34 words) as bo-chen" in rows["amy-li"]["flags"]
     assert "same written answer" not in rows["cy-diaz"]["flags"]
     assert rows["amy-li"]["00.tour-text"] == ""  # still waits for a person: nothing deducted
+
+
+# -- the same rules for a source that vouches for its files: the hub's inbox ----------------
+
+
+def test_a_hub_upload_counts_for_its_hub_user_whatever_name_is_inside(tmp_path, config):
+    from diplomatic_cover.grading.ingest import HUB, Account, Collector, Upload, shard_of
+    from diplomatic_cover.grading.roster import assign_students, read_roster
+
+    inbox = tmp_path / "hub" / "submissions"
+    files = {"asilva": full_marks(tmp_path / "a", ANA), "emallory": forged_ana(tmp_path)}
+    collector = Collector()
+    for user, path in files.items():
+        stored = inbox / user / f"20261207T103100.000000Z-{user}.zip"
+        stored.parent.mkdir(parents=True)
+        shutil.copy(path, stored)
+        upload = Upload(f"hub:{user}/{stored.name}", Account(HUB, user), "2026-12-07T10:31:00Z")
+        collector.read_upload(stored, upload)
+    listed = tmp_path / "roster.csv"
+    listed.write_text("kit_id,hub_user,name\nana-silva,asilva,Ana\neve-mallory,emallory,Eve\n")
+    students, _ = assign_students(collector.submissions, read_roster(listed), collector.problems)
+    assert students["ana-silva"].submission.account == Account(HUB, "asilva")
+    assert students["eve-mallory"].submission.student_id == "ana-silva"  # her own upload
+    owners = {s.owner for s in collector.submissions}
+    assert owners == {"hub:asilva", "hub:emallory"}
+    assert all(0 <= shard_of(owner, 4) < 4 for owner in owners)
+    assert shard_of("hub:asilva", 4) == shard_of("hub:asilva", 4)

@@ -1,4 +1,4 @@
-"""The instructor's path, as a newcomer walks it (review-newcomer.md 3-4, review-security.md 5.6-5.8).
+"""The instructor's path as a newcomer walks it (review-newcomer.md 3-4; review-security 5.6-5.8).
 
 Wrong paths stop with one line and touch nothing; the LMS files say what they cannot hold;
 a damaged file reads "damaged submission"; an override, a deadline and a roster extension

@@ -20,14 +20,16 @@ file's path: the name Canvas or Moodle gave the upload. A name inside a student'
 (submission number, upload time), never a date the student wrote. `roster.assign_students`
 then gives every account one row, so an upload counts only for the account that uploaded it.
 
-**Plugging in another source.** A source yields `Upload`s and hands each upload's zip to
-`Collector.upload(...)`: the hub service's storage (`submissions/<user>/<id>.zip` with a
-receipt `{id, user, received_at, size, sha256, filename}`) becomes
-`Upload(source=..., account=Account(HUB, user), received_at=receipt["received_at"])`, and the
-rest (caps, manifest checks, rows, flags) is shared. Grading shards (issue 14) split the
-class by `shard_of(account_key, N)`: every upload of one account lands in the same shard, so
-each shard can choose a student's latest submission on its own (`Submission.owner` is the
-key to hash: the account, or in a plain folder the kit id).
+**Plugging in another source.** A source hands each file to
+`Collector.read_upload(path, upload)` with the `Upload` it vouches for. The hub service
+(issue 13) keeps `submissions/<user>/<id>.zip` with a receipt `{id, user, received_at, size,
+sha256, filename}`; its reader passes `Upload(source=..., account=Account(HUB, user),
+received_at=receipt["received_at"])` (and can compare the receipt's `sha256` with
+`Submission.sha256`). The rest (caps, manifest checks, rows, flags) is shared; a roster's
+`hub_user` column maps hub users to kit ids. Grading shards (issue 14) split a class by
+`shard_of(submission.owner, N)`: every upload of one account lands in the same shard, so each
+shard can choose a student's latest submission on its own (`owner` is the account, or in a
+plain folder the kit id).
 
 ## Opening files
 
@@ -615,9 +617,14 @@ class Collector:
         except ValueError:
             return path.name
 
-    def upload(self, where: _Where, upload: Upload | None = None) -> None:
-        """Read one file (a submission or a zip of them) as `upload` (else from its name)."""
-        self._file(where, upload)
+    def read_upload(self, path: Path, upload: Upload) -> None:
+        """Read one file that `upload` says came from its account (the hub's inbox, say).
+
+        The file's own name then says nothing about whose it is: the hub service stores
+        `submissions/<user>/<id>.zip` with a receipt, and its reader passes
+        `Upload(source=..., account=Account(HUB, user), received_at=receipt["received_at"])`.
+        """
+        self._file(_Where(Path(path), upload.source), upload)
 
     def _file(self, where: _Where, upload: Upload | None = None) -> None:
         self._reading(where.label)
