@@ -17,7 +17,8 @@ from diplomatic_cover.grading.reruns import RerunStore
 from tests.grading.hostile.outputs import canvas_rows, grades, read_csv
 from tests.grading.kit import correct, hand_in, notebook, replace_cell, solved_cells
 
-pytestmark = pytest.mark.slow
+# Real re-runs in the real sandbox, as tests/grading/test_execute.py (about 20 s each).
+pytestmark = [pytest.mark.long, pytest.mark.usefixtures("sandbox")]
 
 CONFIG = """
 [assignment.ex1_pandas_record]
@@ -59,7 +60,7 @@ def test_a_fast_regrade_keeps_what_the_rerun_found_until_the_file_changes(tmp_pa
     grade(submissions=canvas, out=out, config=config, execute=True, cell_timeout=20)
     after_execute = grades(out)["ana"]
     assert float(after_execute["ex1.by-decade"]) < 2 and after_execute["flags"]
-    assert after_execute["graded_by"].startswith("execute (")
+    assert after_execute["graded_by"].startswith("execute (sandbox)")
 
     summary = grade(submissions=canvas, out=out, config=config)  # the guide's step 5
     again = grades(out)["ana"]
@@ -81,3 +82,15 @@ def test_a_fast_regrade_keeps_what_the_rerun_found_until_the_file_changes(tmp_pa
     assert canvas_rows(out)["4821"][5] == ""  # never uploaded as a grade
     detail = {r["item"]: r for r in read_csv(out / "grades_detail.csv") if r["student"] == "ana"}
     assert "--execute --only ana" in detail["ex1.by-decade"]["detail"]
+
+
+def test_a_kept_rerun_made_without_a_sandbox_stays_flagged_unisolated(tmp_path, config):
+    recorded_right(tmp_path)
+    out = tmp_path / "grades"
+    grade(submissions=tmp_path / "submissions", out=out, config=config, execute=True,
+          no_isolation=True, cell_timeout=20)  # fmt: skip
+    assert "re-run without a sandbox" in grades(out)["ana"]["flags"]
+    grade(submissions=tmp_path / "submissions", out=out, config=config)
+    again = grades(out)["ana"]
+    assert "re-run without a sandbox" in again["flags"]
+    assert "no sandbox (--no-isolation)" in again["graded_by"]
