@@ -24,6 +24,7 @@ import io
 import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 
 from diplomatic_cover.grading.config import GradingConfig
@@ -56,7 +57,13 @@ def number(value: float | None) -> str:
     """A score as text: "" for none, at most two decimals, no trailing zeros."""
     if value is None:
         return ""
-    text = f"{round(float(value), 2):.2f}".rstrip("0").rstrip(".")
+    return _number(float(value))
+
+
+@lru_cache(maxsize=4096)
+def _number(value: float) -> str:
+    # Cached: a class's gradebook writes the same few scores tens of thousands of times.
+    text = f"{round(value, 2):.2f}".rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
 
 

@@ -74,6 +74,7 @@ class RerunStore:
 
     def __init__(self, out: Path) -> None:
         self.folder = Path(out) / RERUNS_DIR
+        self._present = self.folder.is_dir()  # most folders never saw --execute
 
     def save(self, student: str, sha256: str, exercises: dict[str, Any], isolation: str) -> None:
         """Keep a student's re-run (replacing an older one)."""
@@ -88,12 +89,13 @@ class RerunStore:
             "exercises": {name: _plain(run) for name, run in sorted(exercises.items())},
         }
         self.folder.mkdir(parents=True, exist_ok=True)
+        self._present = True
         data = json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
         atomic_write_bytes(self.folder / f"{student}.json", data.encode("utf-8"))
 
     def load(self, student: str) -> KeptRerun | None:
         """A student's kept re-run, or None (none kept, or unreadable)."""
-        if not is_valid_student_id(student):
+        if not self._present or not is_valid_student_id(student):
             return None
         try:
             raw = json.loads((self.folder / f"{student}.json").read_text(encoding="utf-8"))
