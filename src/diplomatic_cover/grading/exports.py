@@ -68,6 +68,7 @@ def _number(value: float) -> str:
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_RISKY = frozenset("".join(_FORMULA_START))
 # Control characters (but tab and line breaks) and the marks that reorder text on screen
 # (a name with U+202E shows its letters backwards): never written to a CSV.
 _INVISIBLE = re.compile(
@@ -98,7 +99,16 @@ def _cell(value: object) -> object:
 def _csv(rows: Iterable[Iterable[object]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerows([_cell(value) for value in row] for row in rows)
+    # Plain cells (most of a gradebook: scores, ids) skip the call to `_cell`.
+    writer.writerows(
+        [
+            _cell(value)
+            if isinstance(value, str) and value and (value[0] in _RISKY or not value.isprintable())
+            else value
+            for value in row
+        ]
+        for row in rows
+    )
     # A byte-order mark so spreadsheet programs read names with accents correctly.
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 

@@ -52,9 +52,12 @@ class Score:
 class ManualScores:
     """The grader's store of manual scores, keyed by (student, question, criterion)."""
 
-    def __init__(self, out_dir: Path) -> None:
+    def __init__(self, out_dir: Path, *, snapshot: bool = False) -> None:
+        """`snapshot`: for a grading run, which only reads: the students with any score are
+        listed once, so the class's unscored answers cost no file look-ups."""
         self.folder = Path(out_dir) / MANUAL_DIR / SCORES_DIR
         self.store = ResponseStore(self.folder)
+        self._scored = set(self.store.students()) if snapshot else None
 
     @staticmethod
     def _who(student: str) -> Student:
@@ -75,6 +78,8 @@ class ManualScores:
 
     def entries(self, student: str, question: str) -> dict[str, dict[str, Any]]:
         """The saved entries of one answer by criterion id (COMMENT_ID for the comment)."""
+        if self._scored is not None and student not in self._scored:
+            return {}
         if not self.store.document_path(self._who(student), question).exists():
             return {}
         document = self.store.load(self._who(student), question)

@@ -663,7 +663,7 @@ def grade(
     with file_lock(out / RESULTS, stale_seconds=120):
         earlier = read_results(out / RESULTS) if merged else {}
         final = {**earlier, **results}
-        _apply_manual(final, grading, ManualScores(out))
+        _apply_manual(final, grading, ManualScores(out, snapshot=True))
         overrides, bad = read_overrides(out)
         problems += bad + apply_overrides(final, overrides)
         _finish(final)
