@@ -112,6 +112,8 @@ def test_notebook_05_key_counts_empty_cells_and_the_largest_year(expulsions):
     per_year = record.by_year(expulsions)["total"]
     busiest = f"a year of {per_year.max()} ({per_year.idxmax()})"
     assert busiest in key("05_expulsion_record", "05.log-scale")
+    # Exercise 2 shows the alt text of notebook 05's bar chart as its example.
+    assert f"0 to {per_year.max()} a year" in prose("exercises/ex2_plot.ipynb")
 
 
 def test_exercise_2_key_quotes_the_delays_of_the_reference_plot(expulsions):
