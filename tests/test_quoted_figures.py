@@ -65,17 +65,19 @@ def test_notebook_03_states_the_mirror_counts_of_the_record(mirrors):
     assert f"{m['mirrors']} of {m['pairs']} pairs are exact mirrors" in guide
     assert f"{m['share']}% ({m['mirrors']} of {m['pairs']}" in guide
     sources = prose("instructors/sources.md")
-    assert f"{m['pairs']} pairs with a head count on both sides; {m['mirrors']} exact mirrors" in sources
+    counted = f"{m['pairs']} pairs with a head count on both sides; {m['mirrors']} exact mirrors"
+    assert counted in sources
     assert f"{m['small']} of the mirrors involve 1–4 people" in sources
 
 
 def test_notebook_02_states_the_three_waves_of_the_record():
     waves = cover_model.expulsion_waves()
-    out, by_us = waves["expelled from Russian missions"].tolist(), waves["of whom by the US"].tolist()
+    out = waves["expelled from Russian missions"].tolist()
+    by_us = waves["of whom by the US"].tolist()
     key_points = prose("notebooks/02_espionage_risk.ipynb")
     assert (
-        f"{out[0]} people ordered out of Russian missions in 2016–17 ({by_us[0]} of them by the US), "
-        f"{out[1]} in 2018 and {out[2]} in 2022"
+        f"{out[0]} people ordered out of Russian missions in 2016–17 "
+        f"({by_us[0]} of them by the US), {out[1]} in 2018 and {out[2]} in 2022"
     ) in key_points
     assert f"Wave totals: {out[0]} / {out[1]} / {out[2]} people" in prose("instructors/sources.md")
 
@@ -90,8 +92,9 @@ def test_the_row_and_action_counts_quoted_are_the_records(expulsions):
     sources = prose("instructors/sources.md")
     assert (
         f"{len(expulsions)} rows; actions: {actions['expulsion']} expulsions, "
-        f"{actions['counter_expulsion']} counter-expulsions, {actions['mission_closure']} closures, "
-        f"{actions['staff_cap']} caps, {actions['other']} other"
+        f"{actions['counter_expulsion']} counter-expulsions, "
+        f"{actions['mission_closure']} closures, {actions['staff_cap']} caps, "
+        f"{actions['other']} other"
     ) in sources
     codebook = prose("data/README.md")
     for name, rows in [
