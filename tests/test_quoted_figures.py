@@ -147,3 +147,14 @@ def test_guide_05_quotes_the_slowest_answers_and_the_2022_wave(expulsions):
     assert f"the mean is {days.mean():.1f} days and the median {days.median():g}" in guide
     sources = prose("instructors/sources.md")
     assert f"invasion 2022: {invasion['ratio'].mean():.2f} and {days.mean():.1f} days" in sources
+
+
+def test_notebook_05_explains_the_july_2017_cap_with_the_records_dates(expulsions):
+    rows = expulsions.set_index("event_id")
+    cap, us_2016 = rows.loc["2017-07-28_RUS_USA"], rows.loc["2016-12-29_USA_RUS"]
+    assert cap["action"] == "staff_cap" and not isinstance(cap["responds_to"], str)
+    assert rows.loc["2017-08-31_USA_RUS", "responds_to"] == "2017-07-28_RUS_USA"
+    delay = (cap["date"] - us_2016["date"]).days
+    text = prose("notebooks/05_expulsion_record.ipynb")
+    assert "the cap's `responds_to` is empty" in text
+    assert f"it would add a {delay}-day delay" in text
