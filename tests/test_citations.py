@@ -23,6 +23,8 @@ POLICY = ROOT / "instructors" / "citation_policy.md"
 KINDS = {"news", "official", "research", "reference", "archive", "carrier", "aggregator"}
 STATE_FLAGS = {"no", "state-controlled", "state-funded"}
 LOCAL_HOSTS = {"localhost", "127.0.0.1"}
+# Not the web: reserved example names (RFC 2606 and the like) and placeholder TLDs.
+PLACEHOLDER_SUFFIXES = (".test", ".invalid", ".localhost", ".local", ".internal")
 
 URL = re.compile(r"https?://[^\s<>\"'`|\\]+")
 STATE_LABEL = re.compile(
@@ -124,10 +126,22 @@ def _row(domain: str, domains: dict[str, dict[str, str]]) -> dict[str, str] | No
     return None
 
 
+def _is_public_web(domain: str) -> bool:
+    """False for addresses that cite nothing: this machine, a service name inside a
+    deployment ("hub", "proxy-public"), a template ("{bind}", "HUB") or an example domain."""
+    return not (
+        domain in LOCAL_HOSTS
+        or "." not in domain
+        or "{" in domain
+        or "example" in domain.split(".")
+        or domain.endswith(PLACEHOLDER_SUFFIXES)
+    )
+
+
 def problem(url: str, context: str, where: str, domains, studied) -> str | None:
     """What is wrong with one citation under the policy, or None."""
     domain = _domain(url)
-    if domain in LOCAL_HOSTS:
+    if not _is_public_web(domain):
         return None
     if url in studied:
         return (
@@ -200,6 +214,20 @@ def test_a_studied_page_stays_in_the_files_that_study_it():
 def test_a_subdomain_is_covered_by_its_parents_row():
     assert check("https://m.dw.com/en/x/a-1", "DW (German state-funded broadcaster)") is None
     assert check("https://edition.cnn.com/2025/02/28/politics/x") is None
+
+
+def test_configuration_addresses_are_not_citations():
+    for url in (
+        "http://hub:10101",
+        "http://proxy-public/services/x/",
+        "http://{bind}",
+        "https://HUB/hub/user-redirect/git-pull",
+        "https://git.example.edu/course/x",
+        "http://localhost:8888/lab",
+        "http://jupyter.test/x",
+    ):
+        assert check(url) is None, url
+    assert "not in the allow-list" in check("https://exampletimes.com/story")
 
 
 def test_every_row_of_the_allow_list_is_complete():
