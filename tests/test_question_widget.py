@@ -54,10 +54,27 @@ def test_text_that_is_not_a_number_is_saved_as_typed():
     question = load_catalogue()["00.tour-number"]
     assert parse_number("sixty", question) == (
         None,
-        "“sixty” is not a number. Type digits only, for example 120.",
+        "“sixty” is not a number. Type a number such as 120 or 13.5 (a decimal comma, 13,5, "
+        "works too).",
     )
-    assert parse_number("1,200", question)[0] == 1200
+    assert parse_number("1,200,000", question)[0] is not None  # several groups: thousands
     assert parse_number("", question) == (None, "")
+
+
+def test_a_decimal_comma_is_read_as_the_student_meant_and_the_typed_text_is_kept(store):
+    widget = _widget("04.more-officers", store)
+    widget.value = {"raw": "13,3"}
+    saved = store.get_answer(STUDENT, "04_counterintelligence_capacity", "04.more-officers")
+    assert saved["value"] == {"raw": "13,3", "number": 13.3}
+    assert (saved["raw"], saved["valid"], widget.message) == ("13,3", True, "")
+
+
+def test_an_ambiguous_comma_is_refused_with_a_question_and_still_saved(store):
+    widget = _widget("00.tour-number", store)
+    widget.value = {"raw": "1,500"}
+    assert "1.5 or 1500?" in widget.message
+    saved = store.get_answer(STUDENT, "00_start_here", "00.tour-number")
+    assert (saved["raw"], saved["valid"], saved["value"]["number"]) == ("1,500", False, None)
 
 
 def test_clearing_removes_the_answer(store):

@@ -17,6 +17,7 @@ from types import ModuleType
 from typing import Any, Protocol
 
 from diplomatic_cover.answers.catalogue import KeyEntry, Question, format_answer, is_answered
+from diplomatic_cover.answers.numbers import reread
 from diplomatic_cover.grading.config import Item
 from diplomatic_cover.grading.results import (
     ERROR,
@@ -126,6 +127,8 @@ def grade_widget(
 ) -> ItemResult:
     """Grade one widget answer against the answer key (never raises)."""
     result = ItemResult(item.assignment, item.id, item.kind, item.points, points=0.0)
+    if entry is not None and question.type == "number":
+        entry = reread(question, entry)  # the typed text, read with the widget's rule
     value = entry.get("value") if entry else None
     try:
         answered = entry is not None and is_answered(question, value)

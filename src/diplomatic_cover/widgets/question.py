@@ -8,7 +8,6 @@ from the answer key only when a student who has saved an attempt asks for one.
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 from typing import Any
 
@@ -24,29 +23,10 @@ from diplomatic_cover.answers.catalogue import (
     render_markdown,
 )
 from diplomatic_cover.answers.identity import Student, current_student
+from diplomatic_cover.answers.numbers import parse_number
 from diplomatic_cover.answers.store import ResponseStore, StoreError
 
 STATIC = paths.package_path("widgets", "static")
-
-
-def parse_number(raw: str, question: Question) -> tuple[float | None, str]:
-    """Read a typed estimate; return (number or None, message for the student or "")."""
-    text = raw.strip().replace(",", "").replace("\u2009", "").replace(" ", "")
-    if not text:
-        return None, ""
-    try:
-        number = float(text)
-    except ValueError:
-        return None, f"“{raw.strip()}” is not a number. Type digits only, for example 120."
-    if not math.isfinite(number):
-        return None, "Type an ordinary number, for example 120."
-    low, high = question.minimum, question.maximum
-    if low is not None and high is not None and not low <= number <= high:
-        return number, (
-            f"{number:g} is outside the allowed range ({low:g} to {high:g} {question.unit}). "
-            "Your text is saved, but marked as not valid until you change it."
-        )
-    return number, ""
 
 
 def _clean(question: Question, value: Any) -> tuple[Any, bool, str | None, str]:
@@ -113,8 +93,9 @@ class QuestionWidget(anywidget.AnyWidget):
         }
         super().__init__(**initial)
         self.message = self._notices()
-        if saved and not saved.get("valid", True) and question.type == "number":
-            self.message = parse_number(str(saved.get("raw") or ""), question)[1]
+        if saved and question.type == "number":
+            # Read with today's rule: an old "2,5" saved as 25 now says what it is.
+            self.message = parse_number(str(saved.get("raw") or ""), question)[1] or self.message
         self._update_compare(saved is not None and is_answered(question, self.value))
         self.observe(self._on_value, names="value")
         self.on_msg(self._on_msg)
