@@ -64,7 +64,7 @@ PUBLIC = {
     "diplomatic_cover": {"ask", "check_setup", "name_box", "progress", "start", "submit_button"},
     "diplomatic_cover.checks": {"check"},
     "diplomatic_cover.data": {"load_expulsions", "load_timeline", "load_missions"},
-    "diplomatic_cover.figures": {"Figure", "kit_style", "OKABE_ITO"},
+    "diplomatic_cover.figures": {"Figure", "Table", "kit_style", "OKABE_ITO"},
     "diplomatic_cover.record": None,
     "diplomatic_cover.claims": None,
     "diplomatic_cover.cover_model": None,

@@ -23,7 +23,6 @@ read the same way when a student checks it and when it is graded.
 from __future__ import annotations
 
 import hashlib
-import html
 import json
 import math
 import re
@@ -34,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from diplomatic_cover import paths
+from diplomatic_cover.pages.fragments import esc
 
 EXPECTATIONS_PATH = paths.package_path("exercise_expectations.json")
 EXPECTATIONS_SCHEMA = "diplomatic-cover.exercise-expectations"
@@ -582,12 +582,12 @@ class CheckFeedback:
             self.status, "#b71c1c"
         )
         symbol = {PASSED: "✓", NOT_PASSED: "✗", NOT_ANSWERED: "…"}.get(self.status, "!")
-        saved = f"<br><small>{html.escape(self.saved)}</small>" if self.saved else ""
+        saved = f"<br><small>{esc(self.saved)}</small>" if self.saved else ""
         return (
             f'<div class="dc-check" role="status" style="border-left:4px solid {colour};'
             f'padding:0.3em 0.8em;color:{colour}"><strong>{symbol} '
-            f"<code>{html.escape(self.check_id)}</code></strong> "
-            f"{html.escape(self.message)}{saved}</div>"
+            f"<code>{esc(self.check_id)}</code></strong> "
+            f"{esc(self.message)}{saved}</div>"
         )
 
 

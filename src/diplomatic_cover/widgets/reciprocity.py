@@ -6,7 +6,6 @@ this is the part a student clicks. ipywidgets is imported when the game is drawn
 
 from __future__ import annotations
 
-import html
 import random
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +17,7 @@ from diplomatic_cover.lessons.reciprocity_game import (
     RepeatedGame,
     RoundResult,
 )
+from diplomatic_cover.pages.fragments import esc
 
 if TYPE_CHECKING:
     from diplomatic_cover.answers.identity import Student
@@ -191,9 +191,9 @@ class ReciprocityGame:
                 f"<strong>Round {game.played + 1} of {game.rounds}.</strong> "
                 f"Your score: {game.score:g} · Their score: {game.opponent_score:g}."
             )
-        extra = f"<br>{html.escape(self.saved_message)}" if self.saved_message else ""
+        extra = f"<br>{esc(self.saved_message)}" if self.saved_message else ""
         self.status.value = (
-            f'<div role="status" aria-live="polite">{head}<br>{html.escape(note)}{extra}</div>'
+            f'<div role="status" aria-live="polite">{head}<br>{esc(note)}{extra}</div>'
         )
         self.history.value = _history_html(game)
 

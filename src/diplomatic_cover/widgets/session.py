@@ -7,7 +7,6 @@ notebook 00's "who are you?" field.
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ import traitlets
 from diplomatic_cover import paths
 from diplomatic_cover.answers.identity import Student, current_student, set_student
 from diplomatic_cover.answers.store import StoreError
+from diplomatic_cover.pages.fragments import esc
 from diplomatic_cover.paths import responses_dir
 
 STATIC = paths.package_path("widgets", "static")
@@ -73,9 +73,9 @@ class Session:
 
     def _repr_html_(self) -> str:
         return (
-            f"<p>📝 Answering <strong>{html.escape(self.notebook)}</strong> as "
-            f"<strong>{html.escape(self.student.name)}</strong>. Answers are saved "
-            f"automatically in <code>{html.escape(str(self.folder))}</code>. Not you? "
+            f"<p>Answering <strong>{esc(self.notebook)}</strong> as "
+            f"<strong>{esc(self.student.name)}</strong>. Answers are saved "
+            f"automatically in <code>{esc(str(self.folder))}</code>. Not you? "
             "Set your name in <code>00_start_here.ipynb</code>, then re-run this cell.</p>"
         )
 
