@@ -13,19 +13,21 @@ from diplomatic_cover.lessons.cover_model import (
     officers_under_cover,
     published_share_range,
 )
+from diplomatic_cover.widgets.outputs import live_results
 
 
 def interactive_estimate() -> Any:
     """Labelled sliders for the three assumptions, with the estimate printed below them.
 
     Stock ipywidgets, so it works in any Jupyter front end; each slider has a description
-    that a screen reader announces.
+    that a screen reader announces. One description width for all three, wide enough for the
+    longest, so the tracks line up and have the same length.
     """
     import ipywidgets as widgets
 
     lo, hi = published_share_range()
-    style = {"description_width": "initial"}
-    layout = widgets.Layout(width="32em")
+    style = {"description_width": "260px"}
+    layout = widgets.Layout(width="560px")
     posts = widgets.IntSlider(
         value=3,
         min=1,
@@ -48,13 +50,13 @@ def interactive_estimate() -> Any:
         layout=layout,
     )
 
-    def show(posts: int, staff_per_post: int, share: float) -> None:
+    def show(posts: int, staff_per_post: int, share: float) -> list[str]:
         est = officers_under_cover(posts, float(staff_per_post), share)
-        print(est.summary())
         below = [e for e in PUBLISHED_SHARES if e.value <= share]
-        print(
+        return [
+            est.summary(),
             f"Your share is at or above {len(below)} of the {len(PUBLISHED_SHARES)} published "
-            f"estimates (they run from {lo:.0%} to {hi:.0%}; all are contested)."
-        )
+            f"estimates (they run from {lo:.0%} to {hi:.0%}; all are contested).",
+        ]
 
-    return widgets.interactive(show, posts=posts, staff_per_post=staff, share=share)
+    return live_results({"posts": posts, "staff_per_post": staff, "share": share}, show)
