@@ -148,7 +148,7 @@ def test_the_sliders_are_labelled_and_show_the_estimate():
     sliders = [c for c in widget.children if hasattr(c, "min")]
     assert len(sliders) == 3
     assert all(s.description for s in sliders)
-    assert len({s.style.description_width for s in sliders}) == 1  # tracks line up
+    assert len({s.description_width for s in sliders}) == 1  # the tracks line up
     widget.children[2].value = 0.5  # the share slider
     printed = "".join(o["text"] for o in widget.children[-1].outputs)
     assert "About 110 intelligence officers" in printed  # 3 posts × 73 staff × 50%

@@ -271,3 +271,33 @@ def test_a_students_first_cell_and_check_never_import_jinja2(tmp_path):
 def test_the_import_check_would_see_jinja2(tmp_path):
     script = FIRST_CELLS.replace("loaded =", "import diplomatic_cover.pages.render\nloaded =")
     assert "jinja2" in _modules_loaded_by(script, tmp_path)
+
+
+# -- Nothing the kit shows needs an emoji font ------------------------------------------
+
+# Characters drawn as emoji by default (Unicode's Emoji_Presentation) that fall outside the
+# supplementary planes: Debian's Chromium has no emoji font, so each shows as an empty box.
+EMOJI_IN_BMP = set(
+    "⌚⌛⏩⏪⏫⏬⏰⏳◽◾☔☕♈♉♊♋♌♍♎♏♐♑♒♓♿⚓⚡⚪⚫⚽⚾⛄⛅⛎⛔⛪⛲⛳⛵⛺⛽✅✊✋✨❌❎❓❔❕❗➕➖➗➰➿⬛⬜⭐⭕"
+)
+SHOWN = [
+    *ROOT.glob("notebooks/*.ipynb"), *ROOT.glob("exercises/*.ipynb"),
+    *(p for p in SRC.rglob("*") if p.suffix in {".py", ".js", ".css", ".toml", ".html"}),
+]  # fmt: skip
+
+
+def _emoji(text: str) -> list[str]:
+    return sorted({c for c in text if ord(c) >= 0x1F000 or c in EMOJI_IN_BMP})
+
+
+def test_nothing_the_kit_shows_needs_an_emoji_font():
+    found = {
+        str(p.relative_to(ROOT)): _emoji(p.read_text(encoding="utf-8"))
+        for p in SHOWN
+        if _emoji(p.read_text(encoding="utf-8"))
+    }
+    assert found == {}
+
+
+def test_the_emoji_check_knows_an_emoji_from_a_text_symbol():
+    assert _emoji("💬 ✅ ❌ 📝 ✓ ✗ ✏ → …") == sorted("💬✅❌📝")

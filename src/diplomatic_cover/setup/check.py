@@ -43,7 +43,7 @@ class SetupReport:
         return "\n".join([*lines, verdict])
 
     def _repr_html_(self) -> str:
-        # Words, not emoji: Debian's Chromium has no emoji font and drew ✅/❌ as empty boxes.
+        # Words, not emoji: Debian's Chromium has no emoji font and drew the old marks as boxes.
         rows = "".join(
             f"<tr><td>{'OK' if c.ok else '<strong>Fix</strong>'}</td><td>{esc(c.name)}</td>"
             f"<td>{esc(c.detail)}</td></tr>"

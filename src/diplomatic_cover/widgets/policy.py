@@ -28,6 +28,7 @@ from diplomatic_cover.lessons.policy import (
     weighted_scores,
 )
 from diplomatic_cover.widgets.outputs import show_in
+from diplomatic_cover.widgets.slider import Slider
 
 
 class MatrixExplorer:
@@ -71,17 +72,19 @@ class MatrixExplorer:
     def _build(self) -> Any:
         import ipywidgets as widgets
 
-        style = {"description_width": "190px"}
-        layout = widgets.Layout(width="470px")
+        # One label width for every slider (long enough for the longest label, which wraps
+        # rather than being cut off): the tracks line up.
+        label_width = "17em"
+        style = {"description_width": label_width}
+        layout = widgets.Layout(width="37em")
         self._weight_sliders = {
-            c.id: widgets.IntSlider(
+            c.id: Slider(
                 value=int(self.weights[c.id]),
                 min=WEIGHT_MIN,
                 max=WEIGHT_MAX,
+                integer=True,
                 description=f"{c.label} (weight)",
-                style=style,
-                layout=layout,
-                continuous_update=False,
+                description_width=label_width,
             )
             for c in CRITERIA
         }
@@ -93,15 +96,14 @@ class MatrixExplorer:
             layout=layout,
         )
         self._score_sliders = {
-            c.id: widgets.IntSlider(
+            c.id: Slider(
                 value=int(self.scores[OPTIONS[0].id][c.id]),
                 min=SCORE_MIN,
                 max=SCORE_MAX,
+                integer=True,
                 description=f"{c.label} (score)",
+                description_width=label_width,
                 tooltip=f"5 = {c.high}; 1 = {c.low}",
-                style=style,
-                layout=layout,
-                continuous_update=False,
             )
             for c in CRITERIA
         }

@@ -205,3 +205,32 @@ class ReciprocityGame:
             f"Reciprocity game: round {min(self.game.played + 1, self.rounds)} of {self.rounds}, "
             f"score {self.game.score:g} to {self.game.opponent_score:g}."
         )
+
+
+def twin_explorer() -> Any:
+    """A slider for the share of moves misread, with the twin matches' table below it.
+
+    Each strategy plays a copy of itself (`twin_matches`, 4 repetitions) at the slider's
+    level of misreads; the table updates when the slider is released.
+    """
+    from diplomatic_cover.lessons.figures import Table
+    from diplomatic_cover.lessons.reciprocity_game import twin_matches
+    from diplomatic_cover.widgets.outputs import live_results
+    from diplomatic_cover.widgets.slider import Slider
+
+    noise = Slider(
+        value=0.1, min=0.0, max=0.3, step=0.05, readout_format=".0%",
+        description="Share of moves misread", description_width="12em",
+    )  # fmt: skip
+
+    def show(noise: float) -> list[Any]:
+        table = twin_matches(noise=noise, repetitions=4)
+        columns = {
+            "name": "Strategy",
+            "points_per_round": "Points a round (3 = cooperation throughout)",
+            "both_cooperate": "Share of rounds both cooperate",
+        }
+        shown = table[list(columns)].round(2).rename(columns=columns)
+        return [Table(shown, caption=f"Twin matches with {noise:.0%} of moves misread")]
+
+    return live_results({"noise": noise}, show)
