@@ -1,5 +1,6 @@
 """Every guided notebook and exercise runs top to bottom in real JupyterLab with no widget
-error and nothing on stderr, and every question it asks is drawn."""
+error and nothing on stderr, every question it asks is drawn, and axe-core finds no WCAG
+violation in what the kit drew (rendered Markdown and outputs; tests/browser/accessibility.py)."""
 
 import json
 import re
@@ -7,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.accessibility import assert_kit_areas_accessible
 from tests.browser.jlab import assert_no_widget_errors, open_notebook, run_all_cells
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,3 +37,4 @@ def test_notebook_runs_in_jupyterlab_without_widget_errors(page, lab, name):
     assert_no_widget_errors(page)
     for qid in _asked(name):
         page.locator(f'section[data-question-id="{qid}"]').wait_for(state="attached")
+    assert_kit_areas_accessible(page)

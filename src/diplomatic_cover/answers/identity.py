@@ -181,6 +181,18 @@ def _fallback_student() -> Student:
     return Student(id="student", name="Student")
 
 
+def chosen_student() -> Student | None:
+    """The name the student chose and saved, or None while they have not chosen one.
+
+    The fallback (the hub or login name) is right for filing answers but is not always a
+    person's name: in a container everyone is "root". The name box shows only a chosen name.
+    """
+    try:
+        return _read_saved_identity(_identity_path())
+    except Exception:
+        return None
+
+
 def current_student() -> Student:
     """Return who is answering: the saved choice, else the hub user, else the login name.
 
