@@ -169,3 +169,10 @@ def test_the_name_box_stays_empty_until_a_name_is_saved(answers_folder, monkeypa
     set_student("Ana Silva")
     assert NameBox().name == "Ana Silva"
     assert "login name" not in start("00_start_here")._repr_html_()
+
+
+def test_on_a_hub_the_name_box_offers_the_hub_user_name(answers_folder, monkeypatch):
+    from diplomatic_cover.widgets.session import NameBox
+
+    monkeypatch.setenv("JUPYTERHUB_USER", "ana-silva")
+    assert NameBox().name == "ana-silva"

@@ -7,6 +7,7 @@ notebook 00's "who are you?" field.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,7 +40,10 @@ class NameBox(anywidget.AnyWidget):
     def __init__(self) -> None:
         # Empty until the student chooses a name: pre-filled with the login name, the box
         # offered "root" in a container, and a student who pressed nothing answered as root.
+        # A hub user name is the student's own and is offered; a login name may not be.
         chosen = chosen_student()
+        if chosen is None and os.environ.get("JUPYTERHUB_USER"):
+            chosen = current_student()
         status = _saved_as(chosen) if chosen is not None else _not_chosen(current_student())
         super().__init__(name=chosen.name if chosen is not None else "", status=status)
         self.on_msg(self._on_msg)

@@ -24,7 +24,7 @@ function formatSaved(iso) {
   const d = new Date(iso);
   if (isNaN(d)) return "";
   const now = new Date();
-  const time = d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  const time = d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", timeZoneName: "short" });
   if (d.toDateString() === now.toDateString()) return `Saved at ${time}`;
   return `Saved ${d.toLocaleDateString([], { day: "numeric", month: "short" })} at ${time}`;
 }
