@@ -94,3 +94,15 @@ def test_answers_read_as_plain_text_per_type():
     )
     assert format_answer(c["00.tour-text"], "   ") == "(not answered)"
     assert not is_answered(c["00.tour-scale"], {"point": None, "confidence": 2})
+
+
+def test_option_labels_are_plain_text_without_markdown():
+    # Labels are drawn as text (a radio button's label, a report's list), so `code` or
+    # **bold** would show its backticks and stars, as `05.exit-1` once did.
+    marked = [
+        (q.id, choice.label)
+        for q in load_catalogue().values()
+        for choice in (*q.options, *q.statements, *q.labels)
+        if any(mark in choice.label for mark in ("`", "**", "]("))
+    ]
+    assert marked == []
