@@ -24,7 +24,7 @@ def interactive_estimate() -> Any:
     and value, and one label width for all three makes the tracks line up.
     """
     lo, hi = published_share_range()
-    width = "17em"
+    width = "19em"
     posts = Slider(
         value=3,
         min=1,

@@ -74,9 +74,9 @@ class MatrixExplorer:
 
         # One label width for every slider (long enough for the longest label, which wraps
         # rather than being cut off): the tracks line up.
-        label_width = "17em"
+        label_width = "19em"
         style = {"description_width": label_width}
-        layout = widgets.Layout(width="37em")
+        layout = widgets.Layout(width="40em")
         self._weight_sliders = {
             c.id: Slider(
                 value=int(self.weights[c.id]),
