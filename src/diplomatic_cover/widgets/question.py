@@ -94,7 +94,7 @@ class QuestionWidget(anywidget.AnyWidget):
         super().__init__(**initial)
         self.message = self._notices()
         if saved and question.type == "number":
-            # Read with today's rule: an old "2,5" saved as 25 now says what it is.
+            # The typed text read with today's rule, as the grader reads it (answers/numbers.py).
             self.message = parse_number(str(saved.get("raw") or ""), question)[1] or self.message
         self._update_compare(saved is not None and is_answered(question, self.value))
         self.observe(self._on_value, names="value")
