@@ -138,7 +138,7 @@ def test_recorded_checks_are_listed(store, catalogue):
     fill_store(store)
     page = build_report(ANA, store, catalogue)
     assert "Recorded checks" in page
-    assert '<code>expelled-total</code>: <span class="passed">passed</span>. 60' in page
+    assert '<code>expelled-total</code>: <span class="passed">passed</span> · 60' in page
 
 
 def test_an_answer_of_an_unexpected_shape_is_shown_raw_instead_of_failing(store, catalogue):

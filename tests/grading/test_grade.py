@@ -226,7 +226,7 @@ def test_feedback_pages_show_answers_points_and_hints_never_hidden_details(grade
     text, tags = page_text(tmp_path / "grades" / "feedback" / "ben-okafor.html")
     assert "Feedback for Ben Okafor" in text
     assert "Retype the cell" not in text and "Delete the cell" in text  # his answer
-    assert "0 of 1 points" in text and "Hint:" in text
+    assert "0 of 1 point" in text and "Hint:" in text
     for detail in details:
         assert detail not in text
     assert "all checks passed" not in text.lower()
