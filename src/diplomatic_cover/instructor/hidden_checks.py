@@ -7,7 +7,15 @@ an answer is right (a share of the decades, of the function's inputs, of a plot'
 A malformed recorded value never raises: it scores 0 with a hint.
 
 The same table of checks (`SPECS`) gives the build its public expectations file: each check's
-kind, options, hint and known wrong answers, hashed (`expectations_document`).
+kind, options, hint and known wrong answers, hashed (`expectations_document`). A hash only
+hides an answer that is one of very many: the line of ex2 is one number of a few thousand
+plausible ones, and the scatter's count and years about 160,000 pairs, so a student could hash
+every candidate in a second and read which one the class copy confirms. Such checks are
+`graded_only`: the class copy holds their wrong answers and hints but no hash of the right
+answer, and the student's check says the answer is saved and checked at grading. Likewise a
+mapping's keys are hashed on their own (`keys_digest`, for the "labels right, values wrong"
+hint) only when the question states them (`keys_given`); decades, months or states are part
+of the answer and few enough to guess.
 
 Fast on purpose: no nbformat or jsonschema; pandas is imported with the reference module,
 and expected values are cached per process.
@@ -47,10 +55,16 @@ class CheckResult:
 
 @dataclass(frozen=True)
 class WrongAnswer:
-    """A mistake students make, how to produce its value, and the hint it deserves."""
+    """A mistake students make, how to produce its value, and the hint it deserves.
+
+    `public=False` keeps its hash out of the class copy (the grader still gives the hint):
+    for a graded-only check whose wrong values, once hashed out of a small space, would give
+    the right one away with what the guided notebooks print.
+    """
 
     hint: str
     value: Callable[[], Any]
+    public: bool = True
 
 
 @dataclass(frozen=True)
@@ -66,6 +80,11 @@ class CheckSpec:
     options: dict[str, Any] = field(default_factory=dict)
     inputs: list[list[Any]] | None = None
     keys_right_hint: str = ""
+    #: No hash of the right answer in the class copy: its answer space is small enough to
+    #: hash every plausible value (the student's check saves it; grading checks it).
+    graded_only: bool = False
+    #: The question itself names the mapping's keys, so a hash of them gives nothing away.
+    keys_given: bool = False
 
     @property
     def exercise(self) -> str:
@@ -226,6 +245,9 @@ SPECS: dict[str, CheckSpec] = {
                     "Did you leave out the pairs whose dates are known only to the month "
                     "(month_precision)? Their delays can be a month off.",
                     lambda: ref.scatter_summary(keep_month_precision=True),
+                    # Its count, less the six month-only counter-expulsions notebook 05 lists,
+                    # is the right count: only the grader knows it.
+                    public=False,
                 ),
                 WrongAnswer(
                     "Keep only counter-expulsions: staff caps, closures and other answers are "
@@ -239,6 +261,7 @@ SPECS: dict[str, CheckSpec] = {
                 ),
             ),
             options={"plot_kind": "scatter", "ylabel_contains": "day"},
+            graded_only=True,  # a count of dots and two years: about 160,000 candidates
         ),
         CheckSpec(
             "ex2.median-line",
@@ -259,6 +282,7 @@ SPECS: dict[str, CheckSpec] = {
                 ),
             ),
             options={"digits": 1},
+            graded_only=True,  # one number of days to a tenth: a few thousand candidates
         ),
         # --- ex3 --------------------------------------------------------------------------
         CheckSpec(
@@ -349,6 +373,7 @@ SPECS: dict[str, CheckSpec] = {
                 ),
             ),
             options={"keys": "text", "digits": 2},
+            keys_given=True,
             keys_right_hint="The four inputs are there but some swings are not right: use the "
             "ranges in RANGES and the baseline for every other input.",
         ),
@@ -391,11 +416,12 @@ def _expected(check_id: str) -> Any:
 
 
 @cache
-def _wrong(check_id: str) -> tuple[tuple[Any, str], ...]:
+def _wrong(check_id: str, *, public_only: bool = False) -> tuple[tuple[Any, str], ...]:
     spec = SPECS[check_id]
     return tuple(
         (normalise(spec.kind, spec.options, recorded_form(spec, w.value())), w.hint)
         for w in spec.wrong
+        if w.public or not public_only
     )
 
 
@@ -492,8 +518,20 @@ def _grade(spec: CheckSpec, recorded: Any) -> CheckResult:
     points = round(top * share, 2)
     if math.isclose(points, top):
         return CheckResult(spec.check_id, True, top, top, "Correct.")
-    hint = next((h for w, h in _wrong(spec.check_id) if w == got), label_hint or spec.hint)
+    hint = next((h for w, h in _wrong(spec.check_id) if w == got), label_hint or _hint(spec, got))
     return CheckResult(spec.check_id, False, points, top, hint, detail)
+
+
+def _hint(spec: CheckSpec, got: Any) -> str:
+    """The general hint, or the "labels right, values wrong" one when that is the case."""
+    keys = [k for k, _ in got] if spec.kind == "mapping" else None
+    if (
+        keys is not None
+        and spec.keys_right_hint
+        and keys == [k for k, _ in _expected(spec.check_id)]
+    ):
+        return spec.keys_right_hint
+    return spec.hint
 
 
 def assert_passes(check_id: str, value: Any) -> CheckResult:
@@ -510,18 +548,26 @@ def assert_passes(check_id: str, value: Any) -> CheckResult:
 
 # --- the public expectations file -------------------------------------------------------------
 
+#: Kinds whose right answer is one of a few thousand to a few hundred thousand values whatever
+#: the data: one rounded number, a line's height, a plot's count of points and its two years.
+SMALL_SPACE_KINDS = frozenset({"number", "horizontal_lines", "figure_points"})
+
 
 def expectations_document() -> dict[str, Any]:
     """The public expectations: for each check its kind, options, hints and hashed answers.
 
-    Raises ValueError for an authoring mistake: fewer than two known wrong answers, or a
-    wrong answer that reads the same as the right one or as another wrong answer.
+    A `graded_only` check has no `digest` (and `"graded_only": true`); a mapping has a
+    `keys_digest` only when its keys are `keys_given`. Raises ValueError for an authoring
+    mistake: fewer than two known wrong answers, a wrong answer that reads the same as the
+    right one or as another wrong answer, or a hash published for a kind of check whose
+    answers are always few (`SMALL_SPACE_KINDS`).
     """
     document: dict[str, Any] = {
         "schema": checks.EXPECTATIONS_SCHEMA,
         "about": (
             "Generated by `diplomatic-cover build-exercises` from the instructors' reference "
-            "answers; do not edit. Answers are salted SHA-256 hashes of rounded values."
+            "answers; do not edit. Answers are salted SHA-256 hashes of rounded values; checks "
+            "marked graded_only have no hash of their answer and are checked at grading."
         ),
         "checks": {},
     }
@@ -536,20 +582,29 @@ def expectations_document() -> dict[str, Any]:
             if text in seen:
                 raise ValueError(f"{check_id}: the wrong answer for {hint!r} is not distinct")
             seen.append(text)
+        wrong = _wrong(check_id, public_only=True)
+        if spec.kind in SMALL_SPACE_KINDS and not spec.graded_only:
+            raise ValueError(
+                f"{check_id}: a {spec.kind} check has few possible answers; mark it graded_only"
+            )
         entry: dict[str, Any] = {
             "exercise": spec.exercise,
             "kind": spec.kind,
             "options": spec.options,
             "points": spec.max_points,
-            "digest": checks.digest(check_id, expected),
             "hint": spec.hint,
             "wrong": [{"digest": checks.digest(check_id, v), "hint": h} for v, h in wrong],
         }
+        if spec.graded_only:
+            entry["graded_only"] = True
+        else:
+            entry["digest"] = checks.digest(check_id, expected)
         if spec.kind == "mapping":
             keys = [k for k, _ in expected]
-            entry["keys_digest"] = checks.digest(check_id, keys)
             entry["n_keys"] = len(keys)
-            entry["keys_right_hint"] = spec.keys_right_hint or spec.hint
+            if spec.keys_given:
+                entry["keys_digest"] = checks.digest(check_id, keys)
+                entry["keys_right_hint"] = spec.keys_right_hint or spec.hint
         if spec.inputs is not None:
             entry["inputs"] = spec.inputs
         document["checks"][check_id] = entry

@@ -1,0 +1,103 @@
+"""What the class copy gives away: the security review's shortcuts (6.2-6.4), tried again.
+
+The review took the class copy's public expectations file, derived each check's salt, and
+hashed every plausible answer until one matched: the median line in 81 tries, the scatter's
+count and years in 162,420 (about a second). These tests repeat that attack against the
+committed file (`release` copies it into the class copy unchanged): first against the hash the
+file used to publish, to show the attack finds the answer, then against the file as it is,
+where nothing confirms it. The student's own `check()` is tried as an oracle too.
+"""
+
+import hashlib
+import json
+
+import pytest
+
+from diplomatic_cover.answers.checks import (
+    EXPECTATIONS_PATH,
+    NOT_PASSED,
+    SAVED,
+    digest,
+    evaluate,
+    salt_for,
+)
+from diplomatic_cover.instructor import reference as ref
+from diplomatic_cover.instructor.hidden_checks import SPECS, _expected
+
+PUBLISHED = json.loads(EXPECTATIONS_PATH.read_text(encoding="utf-8"))["checks"]
+
+
+def published_digests(check_id):
+    """Every hash the class copy holds for a check: its answer's (if any) and its mistakes'."""
+    entry = PUBLISHED[check_id]
+    return {entry.get("digest"), *(w["digest"] for w in entry["wrong"])} - {None}
+
+
+def brute_force(check_id, candidates, targets):
+    """(tries, candidate) for each candidate whose hash is among `targets`, as the review did.
+
+    `candidates` yields (canonical JSON text, value); the text is built by hand, as an
+    attacker would, and hashed with the check's public salt.
+    """
+    salt = salt_for(check_id)
+    found = []
+    for tries, (text, value) in enumerate(candidates, start=1):
+        if hashlib.sha256((salt + text).encode()).hexdigest() in targets:
+            found.append((tries, value))
+    return found
+
+
+def line_heights():
+    """Every line from 0 to 1,000 days, to a tenth (the check's rounding)."""
+    for tenths in range(10_001):
+        height = f"{tenths / 10:.1f}"
+        yield json.dumps([height]), [height]
+
+
+def scatters():
+    """Every count of dots up to 150, first and last year from 1971 to 2025."""
+    for n in range(1, 151):
+        for first in range(1971, 2026):
+            for last in range(first, 2026):
+                text = f'{{"kind":"scatter","n_points":{n},"years":[{first},{last}]}}'
+                yield text, {"kind": "scatter", "n_points": n, "years": [first, last]}
+
+
+@pytest.mark.parametrize(
+    ("check_id", "candidates"),
+    [("ex2.median-line", line_heights), ("ex2.scatter", scatters)],
+)
+def test_hashing_every_plausible_answer_no_longer_finds_it(check_id, candidates):
+    right = _expected(check_id)
+    # The attack works: against the hash the class copy used to publish, it finds the answer.
+    old = {digest(check_id, right)}
+    assert [value for _, value in brute_force(check_id, candidates(), old)] == [right]
+    # Against the class copy as it is, the only hashes it matches are known mistakes.
+    assert PUBLISHED[check_id]["graded_only"] is True
+    found = [value for _, value in brute_force(check_id, candidates(), published_digests(check_id))]
+    assert right not in found
+    assert len(found) == len(PUBLISHED[check_id]["wrong"])  # each known mistake, once
+
+
+def test_the_students_own_check_cannot_be_used_to_find_the_line():
+    entry = PUBLISHED["ex2.median-line"]
+    figure = ref.scatter_summary()
+    said = {}
+    for tenths in range(0, 1001):  # 0 to 100 days, every tenth
+        figure["axes"][0]["horizontal_lines"] = [tenths / 10]
+        status, message = evaluate(entry, "ex2.median-line", figure)
+        said.setdefault((status, message), []).append(tenths / 10)
+    statuses = {status for status, _ in said}
+    assert statuses == {SAVED, NOT_PASSED}  # never "passed"
+    (saved_heights,) = [heights for (status, _), heights in said.items() if status == SAVED]
+    right = float(_expected("ex2.median-line")[0])
+    assert right in saved_heights and len(saved_heights) > 990  # one among all the others
+    mistakes = [h for (status, _), heights in said.items() if status == NOT_PASSED for h in heights]
+    assert len(mistakes) == len(entry["wrong"]) and right not in mistakes
+
+
+def test_the_grader_still_knows_every_mistake_the_class_copy_no_longer_names():
+    private = [w for w in SPECS["ex2.scatter"].wrong if not w.public]
+    assert private  # the count with month-only dates kept: less six, it is the right count
+    hints = {w["hint"] for w in PUBLISHED["ex2.scatter"]["wrong"]}
+    assert all(w.hint not in hints for w in private)
