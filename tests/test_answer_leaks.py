@@ -6,6 +6,10 @@ count and years in 162,420 (about a second). These tests repeat that attack agai
 committed file (`release` copies it into the class copy unchanged): first against the hash the
 file used to publish, to show the attack finds the answer, then against the file as it is,
 where nothing confirms it. The student's own `check()` is tried as an oracle too.
+
+The review also answered exercise 3 with the class copy's `capacity_model` functions. The
+exercise now asks for a model with agents away, which notebook 04's lacks, so those
+functions are a known wrong answer: a hint naming what is missing, and next to no points.
 """
 
 import hashlib
@@ -17,12 +21,16 @@ from diplomatic_cover.answers.checks import (
     EXPECTATIONS_PATH,
     NOT_PASSED,
     SAVED,
+    check,
     digest,
     evaluate,
     salt_for,
 )
+from diplomatic_cover.answers.identity import set_student
+from diplomatic_cover.answers.store import ResponseStore
 from diplomatic_cover.instructor import reference as ref
-from diplomatic_cover.instructor.hidden_checks import SPECS, _expected
+from diplomatic_cover.instructor.hidden_checks import SPECS, _expected, grade_check
+from diplomatic_cover.lessons import capacity_model as cm  # the class copy ships it (notebook 04)
 
 PUBLISHED = json.loads(EXPECTATIONS_PATH.read_text(encoding="utf-8"))["checks"]
 
@@ -101,3 +109,49 @@ def test_the_grader_still_knows_every_mistake_the_class_copy_no_longer_names():
     assert private  # the count with month-only dates kept: less six, it is the right count
     hints = {w["hint"] for w in PUBLISHED["ex2.scatter"]["wrong"]}
     assert all(w.hint not in hints for w in private)
+
+
+# --- exercise 3 answered with notebook 04's model (review 6.4) ---------------------------------
+
+
+def lesson_coverage(officers, agents, agents_per_target, other_work_pct, away_pct):
+    assumptions = cm.Assumptions(officers, agents, agents_per_target, other_work_pct)
+    return cm.coverage(assumptions).share_covered
+
+
+def lesson_agents_needed(officers, agents_per_target, other_work_pct, away_pct, share=1.0):
+    assumptions = cm.Assumptions(
+        officers=officers, agents_per_target=agents_per_target, other_work_pct=other_work_pct
+    )
+    return cm.agents_needed(assumptions, share)
+
+
+def lesson_swings():
+    table = cm.swings()
+    return dict(zip(table["parameter"], table["swing"].round(2), strict=True))
+
+
+@pytest.fixture
+def student(tmp_path, monkeypatch):
+    monkeypatch.setenv("DIPLOMATIC_COVER_RESPONSES", str(tmp_path / "responses"))
+    return set_student("Mallory Eve")
+
+
+@pytest.mark.parametrize(
+    ("check_id", "answer", "most_points"),
+    [
+        ("ex3.coverage", lesson_coverage, 3 / 7),  # one input has more teams than officers
+        ("ex3.agents-needed", lesson_agents_needed, 0),
+        ("ex3.swings", lesson_swings(), 0),
+    ],
+)
+def test_notebook_04s_functions_are_a_known_wrong_answer_to_exercise_3(
+    student, check_id, answer, most_points
+):
+    feedback = check(check_id, answer)
+    assert feedback.status == NOT_PASSED
+    assert "notebook 04" in feedback.message  # says what the exercise adds
+    recorded = ResponseStore().load(student, "ex3_capacity")["checks"][check_id]["value"]
+    graded = grade_check(check_id, recorded)
+    assert graded.points == pytest.approx(most_points, abs=0.01)
+    assert "notebook 04" in graded.hint

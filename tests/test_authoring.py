@@ -298,3 +298,18 @@ def test_the_build_refuses_to_hash_a_small_answer_space(monkeypatch):
     monkeypatch.setitem(hidden_checks.SPECS, "ex2.median-line", line)
     with pytest.raises(ValueError, match="mark it graded_only"):
         hidden_checks.expectations_document()
+
+
+def test_exercise_3_states_the_baseline_and_ranges_its_hidden_checks_use():
+    from diplomatic_cover.instructor import reference
+    from diplomatic_cover.lessons import capacity_model
+
+    cells = [text(c) for c in load(ROOT / "exercises" / "ex3_capacity.ipynb")["cells"]]
+    (given,) = [c for c in cells if c.startswith("baseline = {")]
+    stated = {"cm": capacity_model}
+    exec(given.split("# ✏️")[0], stated)  # the lines the student is given, not their answer
+    assert stated["baseline"] == reference.BASELINE
+    assert stated["ranges"] == reference.RANGES
+    prose = "".join(cells)
+    low, high = reference.AWAY_RANGE
+    assert f"**{reference.AWAY_BASELINE}%** as the baseline and {low}% to {high}%" in prose

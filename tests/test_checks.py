@@ -133,7 +133,7 @@ def test_an_unanswered_question_says_not_answered_yet(student, blank):
 
 
 def test_a_function_that_still_returns_none_is_not_answered(student):
-    def coverage_share(officers, agents, agents_per_target, other_work_pct):
+    def coverage_share(officers, agents, agents_per_target, other_work_pct, away_pct):
         return None
 
     assert check("ex3.coverage", coverage_share).status == NOT_ANSWERED
@@ -239,12 +239,14 @@ def test_a_plot_without_a_title_is_told_to_add_one(student):
 
 
 def test_a_function_that_raises_is_named_with_its_inputs_not_a_traceback(student):
-    def coverage_share(officers, agents, agents_per_target, other_work_pct):
+    def coverage_share(officers, agents, agents_per_target, other_work_pct, away_pct):
         return agents // 0
 
     feedback = check("ex3.coverage", coverage_share)
     assert feedback.status == NOT_PASSED
-    assert "coverage_share(100, 1000, 20, 60) stopped with ZeroDivisionError" in feedback.message
+    assert "coverage_share(100, 1000, 20, 60, 15) stopped with ZeroDivisionError" in (
+        feedback.message
+    )
     assert "Traceback" not in feedback.message
 
 

@@ -290,9 +290,28 @@ SPECS: dict[str, CheckSpec] = {
             "calls",
             3,
             lambda: ref.coverage_share,
-            "Follow the four steps: free agents (rounded down), whole teams (rounded down), "
-            "officers covered (at most all of them), then covered ÷ officers.",
+            "Follow the five steps: agents at work (rounded down), free agents (rounded down), "
+            "whole teams (rounded down), officers covered (at most all of them), then "
+            "covered ÷ officers.",
             (
+                WrongAnswer(
+                    "That is notebook 04's model, which counts every agent as at work. This "
+                    "exercise takes away_pct percent of the agents out first (leave, training, "
+                    "sickness): start from the agents at work.",
+                    lambda: ref.coverage_lesson_model,
+                ),
+                WrongAnswer(
+                    "The two percentages compound; they do not add up. away_pct takes its share "
+                    "of all the agents, then other_work_pct takes its share of the agents at "
+                    "work: two steps, one after the other.",
+                    lambda: ref.coverage_added,
+                ),
+                WrongAnswer(
+                    "Round down at each step, as written: the agents at work are whole people "
+                    "before other work takes its share. Rounding once at the end can count an "
+                    "agent who is not there.",
+                    lambda: ref.coverage_rounded_once,
+                ),
                 WrongAnswer(
                     "Did you cap the officers covered at the number of officers? With many "
                     "teams your share goes above 1.",
@@ -300,18 +319,19 @@ SPECS: dict[str, CheckSpec] = {
                 ),
                 WrongAnswer(
                     "A part-team cannot watch anyone round the clock: round the number of "
-                    "teams down with // (and the free agents too).",
+                    "teams down with // (and the agents at work and the free agents too).",
                     lambda: ref.coverage_part_teams,
                 ),
                 WrongAnswer(
                     "other_work_pct is the share of effort taken by *other* priorities: the "
-                    "agents left for this work are (100 − other_work_pct) percent.",
+                    "agents left for this work are (100 − other_work_pct) percent of those at "
+                    "work.",
                     lambda: ref.coverage_other_work_kept,
                 ),
                 WrongAnswer(
                     "Close, but floating point bites: 1 − 0.9 is not exactly 0.1 in Python, so "
-                    "1,000 agents at 90% other work leave 99.99…, not 100. Compute with whole "
-                    "percentages: agents * (100 - other_work_pct) // 100.",
+                    "800 agents at 90% other work leave 79.99…, not 80. Compute with whole "
+                    "percentages: at_work * (100 - other_work_pct) // 100.",
                     lambda: ref.coverage_float_share,
                 ),
                 WrongAnswer(
@@ -328,16 +348,35 @@ SPECS: dict[str, CheckSpec] = {
             3,
             lambda: ref.agents_needed,
             "Teams needed (officers × share, rounded up) × agents per target gives the free "
-            "agents needed; then find the total whose free part is that many.",
+            "agents needed; then the agents who must be at work to leave that many free, then "
+            "the agents in all to have that many at work, each rounded up.",
             (
                 WrongAnswer(
-                    "That is the number of *free* agents needed. How many agents in all leave "
-                    "that many free when other_work_pct percent of their effort goes elsewhere?",
+                    "That is notebook 04's answer: the agents who must be *at work*. Some are "
+                    "always away (away_pct percent): how many agents in all leave that many at "
+                    "work?",
+                    lambda: ref.needed_lesson_model,
+                ),
+                WrongAnswer(
+                    "The two percentages compound; they do not add up: divide by "
+                    "(100 − other_work_pct) for the agents at work, then by (100 − away_pct) "
+                    "for the agents in all.",
+                    lambda: ref.needed_added,
+                ),
+                WrongAnswer(
+                    "Round up at each step, as written: first the agents who must be at work, "
+                    "then the agents in all. Rounding once at the end can leave a team an agent "
+                    "short.",
+                    lambda: ref.needed_rounded_once,
+                ),
+                WrongAnswer(
+                    "That is the number of *free* agents needed. How many must be at work to "
+                    "leave that many free, and how many in all to have that many at work?",
                     lambda: ref.needed_free_only,
                 ),
                 WrongAnswer(
-                    "Round the total up (math.ceil): a fraction of an agent cannot be hired, "
-                    "and rounding down leaves a team short.",
+                    "Round up (math.ceil): a fraction of an agent cannot be hired, and rounding "
+                    "down leaves a team short.",
                     lambda: ref.needed_rounded_down,
                 ),
                 WrongAnswer(
@@ -359,9 +398,15 @@ SPECS: dict[str, CheckSpec] = {
             "mapping",
             2,
             ref.swings,
-            "For each input, compute the coverage share at the low and at the high end of its "
-            "range (everything else at the baseline); the swing is the size of the difference.",
+            "For each of the five inputs, compute the coverage share at the low and at the high "
+            "end of its range (everything else at the baseline, 15% away included); the swing "
+            "is the size of the difference.",
             (
+                WrongAnswer(
+                    "Those are notebook 04's swings: its model and baseline, with nobody away. "
+                    "Use your coverage_share, the five inputs and the baseline above.",
+                    ref.lesson_swings,
+                ),
                 WrongAnswer(
                     "A swing is a size: take the absolute value (abs) of high minus low, so "
                     "inputs that lower coverage are compared fairly.",
@@ -374,8 +419,8 @@ SPECS: dict[str, CheckSpec] = {
             ),
             options={"keys": "text", "digits": 2},
             keys_given=True,
-            keys_right_hint="The four inputs are there but some swings are not right: use the "
-            "ranges in RANGES and the baseline for every other input.",
+            keys_right_hint="The five inputs are there but some swings are not right: use the "
+            "ranges in `ranges` and the baseline for every other input.",
         ),
     )
 }
