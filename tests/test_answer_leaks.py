@@ -24,12 +24,13 @@ from diplomatic_cover.answers.checks import (
     check,
     digest,
     evaluate,
+    normalise,
     salt_for,
 )
 from diplomatic_cover.answers.identity import set_student
 from diplomatic_cover.answers.store import ResponseStore
 from diplomatic_cover.instructor import reference as ref
-from diplomatic_cover.instructor.hidden_checks import SPECS, _expected, grade_check
+from diplomatic_cover.instructor.hidden_checks import SPECS, _expected, grade_check, recorded_form
 from diplomatic_cover.lessons import capacity_model as cm  # the class copy ships it (notebook 04)
 
 PUBLISHED = json.loads(EXPECTATIONS_PATH.read_text(encoding="utf-8"))["checks"]
@@ -140,7 +141,7 @@ def student(tmp_path, monkeypatch):
 @pytest.mark.parametrize(
     ("check_id", "answer", "most_points"),
     [
-        ("ex3.coverage", lesson_coverage, 3 / 7),  # one input has more teams than officers
+        ("ex3.coverage", lesson_coverage, 3 / 10),  # one input has more teams than officers
         ("ex3.agents-needed", lesson_agents_needed, 0),
         ("ex3.swings", lesson_swings(), 0),
     ],
@@ -155,3 +156,35 @@ def test_notebook_04s_functions_are_a_known_wrong_answer_to_exercise_3(
     graded = grade_check(check_id, recorded)
     assert graded.points == pytest.approx(most_points, abs=0.01)
     assert "notebook 04" in graded.hint
+
+
+# --- the other graded-only checks: their public mistakes give none of the answer away -------
+
+
+@pytest.mark.parametrize(
+    "check_id", [c for c, s in SPECS.items() if s.graded_only and s.kind == "mapping"]
+)
+def test_a_graded_only_mappings_public_mistakes_share_no_entry_with_its_answer(check_id):
+    """A mistake's hash, hashed out of a space as small as the answer's, must not hand over
+    part of the answer (the medians with month-only dates kept share three of five).
+
+    One exception, out of reach: the means by decade share two values with the medians
+    (3.0 and 2.0), but means are tenths of a day (4.9, 21.2), about 10^12 candidates under 25
+    days against the medians' half-days, some 36 days of hashing at 300,000 a second.
+    """
+    right = {k: v for k, v in _expected(check_id)}
+    published = published_digests(check_id)
+    assert (
+        PUBLISHED[check_id]["graded_only"] is True
+        and digest(check_id, _expected(check_id)) not in published
+    )
+    for wrong in SPECS[check_id].wrong:
+        value = normalise(
+            SPECS[check_id].kind,
+            SPECS[check_id].options,
+            recorded_form(SPECS[check_id], wrong.value()),
+        )
+        shared = [k for k, v in value if right.get(k) == v]
+        out_of_reach = wrong.hint.startswith("That is the mean")
+        assert not (wrong.public and shared and not out_of_reach), (check_id, wrong.hint)
+        assert (digest(check_id, value) in published) == wrong.public

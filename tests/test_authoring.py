@@ -260,16 +260,17 @@ def test_the_expectations_file_holds_hashes_and_hints_not_answers():
     document = json.loads(EXPECTATIONS_PATH.read_text(encoding="utf-8"))
     allowed = {
         "exercise", "kind", "options", "points", "digest", "graded_only", "hint", "wrong",
-        "keys_digest", "n_keys", "keys_right_hint", "inputs",
+        "n_keys", "inputs",
     }  # fmt: skip
     for check_id, entry in document["checks"].items():
-        assert set(entry) <= allowed, check_id
+        assert set(entry) <= allowed, check_id  # no hash of a mapping's labels on their own
         if SPECS[check_id].graded_only:
             assert "digest" not in entry and entry["graded_only"] is True, check_id
         else:
             assert re.fullmatch(r"[0-9a-f]{64}", entry["digest"])
         public = [w for w in SPECS[check_id].wrong if w.public]
-        assert len(entry["wrong"]) == len(public) >= 2, check_id
+        assert len(entry["wrong"]) == len(public) >= 1, check_id
+        assert len(SPECS[check_id].wrong) >= 2, check_id
 
 
 def test_only_checks_with_many_possible_answers_publish_a_hash_of_the_answer():
@@ -277,16 +278,10 @@ def test_only_checks_with_many_possible_answers_publish_a_hash_of_the_answer():
     for check_id, spec in SPECS.items():
         if spec.kind in SMALL_SPACE_KINDS:  # one number, a line, a plot's count and years
             assert spec.graded_only and "digest" not in document[check_id], check_id
-    assert {c for c, s in SPECS.items() if s.graded_only} >= {"ex2.scatter", "ex2.median-line"}
-
-
-def test_a_mappings_labels_are_hashed_only_when_the_question_names_them():
-    document = json.loads(EXPECTATIONS_PATH.read_text(encoding="utf-8"))["checks"]
-    for check_id, spec in SPECS.items():
-        if spec.kind == "mapping":
-            assert ("keys_digest" in document[check_id]) == spec.keys_given, check_id
-    assert not SPECS["ex1.by-decade"].keys_given  # decades, months, states: the answer
-    assert SPECS["ex3.swings"].keys_given  # the model's inputs, named in the question
+    graded_only = {c for c, s in SPECS.items() if s.graded_only}
+    assert graded_only == {  # the audit of issue 10: see instructors/exercises/README.md
+        "ex1.largest-waves", "ex1.median-days", "ex2.scatter", "ex2.median-line", "ex3.swings",
+    }  # fmt: skip
 
 
 def test_the_build_refuses_to_hash_a_small_answer_space(monkeypatch):

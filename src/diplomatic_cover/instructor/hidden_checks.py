@@ -8,14 +8,16 @@ A malformed recorded value never raises: it scores 0 with a hint.
 
 The same table of checks (`SPECS`) gives the build its public expectations file: each check's
 kind, options, hint and known wrong answers, hashed (`expectations_document`). A hash only
-hides an answer that is one of very many: the line of ex2 is one number of a few thousand
-plausible ones, and the scatter's count and years about 160,000 pairs, so a student could hash
-every candidate in a second and read which one the class copy confirms. Such checks are
-`graded_only`: the class copy holds their wrong answers and hints but no hash of the right
-answer, and the student's check says the answer is saved and checked at grading. Likewise a
-mapping's keys are hashed on their own (`keys_digest`, for the "labels right, values wrong"
-hint) only when the question states them (`keys_given`); decades, months or states are part
-of the answer and few enough to guess.
+hides an answer that is one of very many, counted with what the class copy itself shows: the
+line of ex2 is one of a few thousand heights, the scatter's count and years one of 160,000
+pairs, the medians by decade are half-days under 20 (found in 16 million tries, a minute),
+the three largest months lie within the yearly totals notebook 05 prints (5 minutes), and
+exercise 3's swings below notebook 04's (a quarter of an hour). Such checks are `graded_only`: the
+class copy holds hints and the hashes of the mistakes that give nothing away (`public`), no
+hash of the right answer, and the student's check says the answer is saved and checked at
+grading. The labels of a mapping are never hashed on their own: decades, months and states
+are part of the answer, and the "labels right, values wrong" hint (`keys_right_hint`) is
+given on the feedback page after grading.
 
 Fast on purpose: no nbformat or jsonschema; pandas is imported with the reference module,
 and expected values are cached per process.
@@ -80,11 +82,9 @@ class CheckSpec:
     options: dict[str, Any] = field(default_factory=dict)
     inputs: list[list[Any]] | None = None
     keys_right_hint: str = ""
-    #: No hash of the right answer in the class copy: its answer space is small enough to
-    #: hash every plausible value (the student's check saves it; grading checks it).
+    #: No hash of the right answer in the class copy: its plausible answers are few enough to
+    #: hash them all (the student's check saves the value; grading checks it).
     graded_only: bool = False
-    #: The question itself names the mapping's keys, so a hash of them gives nothing away.
-    keys_given: bool = False
 
     @property
     def exercise(self) -> str:
@@ -167,6 +167,9 @@ SPECS: dict[str, CheckSpec] = {
                 ),
             ),
             options={"keys": "month", "digits": 0},
+            # Within the yearly totals notebook 05 prints (2018: 298, 2022: 863) the three
+            # months are about 10^8 candidates: hashed in 5 minutes.
+            graded_only=True,
             keys_right_hint="The months are right but some totals are not: keep both "
             "expulsions and counter-expulsions and sum people_expelled.",
         ),
@@ -216,6 +219,7 @@ SPECS: dict[str, CheckSpec] = {
                     "Did you leave out the pairs whose dates are known only to the month? "
                     "Their day counts can be a month off (month_precision is True).",
                     lambda: ref.median_days_by_decade(keep_month_precision=True),
+                    public=False,  # three of its five medians are the right ones
                 ),
                 WrongAnswer(
                     "That is the mean (the average). The question asks for the median, which "
@@ -226,9 +230,13 @@ SPECS: dict[str, CheckSpec] = {
                     "Did you keep only counter-expulsions? Staff caps, closures and other "
                     "answers follow a different clock.",
                     lambda: ref.median_days_by_decade(every_answer=True),
+                    public=False,  # four of its five medians are the right ones
                 ),
             ),
             options={"keys": "int", "digits": 1},
+            # Medians of whole days are x.0 or x.5 and small: trying 0-10, then 0-20 days for
+            # each decade finds them in 16 million hashes (a minute).
+            graded_only=True,
             keys_right_hint="The decades are right but some medians are not: keep "
             "counter-expulsions with exact dates, and use the median.",
         ),
@@ -411,14 +419,18 @@ SPECS: dict[str, CheckSpec] = {
                     "A swing is a size: take the absolute value (abs) of high minus low, so "
                     "inputs that lower coverage are compared fairly.",
                     lambda: ref.swings(signed=True),
+                    public=False,  # the right swings with signs: as easy to hash out
                 ),
                 WrongAnswer(
                     "Give the swings as shares from 0 to 1, not percentage points.",
                     lambda: ref.swings(percent=True),
+                    public=False,  # the right swings times 100
                 ),
             ),
             options={"keys": "text", "digits": 2},
-            keys_given=True,
+            # Each swing lies between 0 and notebook 04's (its tornado prints them): found in
+            # 88 million tries, a quarter of an hour.
+            graded_only=True,
             keys_right_hint="The five inputs are there but some swings are not right: use the "
             "ranges in `ranges` and the baseline for every other input.",
         ),
@@ -601,11 +613,11 @@ SMALL_SPACE_KINDS = frozenset({"number", "horizontal_lines", "figure_points"})
 def expectations_document() -> dict[str, Any]:
     """The public expectations: for each check its kind, options, hints and hashed answers.
 
-    A `graded_only` check has no `digest` (and `"graded_only": true`); a mapping has a
-    `keys_digest` only when its keys are `keys_given`. Raises ValueError for an authoring
-    mistake: fewer than two known wrong answers, a wrong answer that reads the same as the
-    right one or as another wrong answer, or a hash published for a kind of check whose
-    answers are always few (`SMALL_SPACE_KINDS`).
+    A `graded_only` check has no `digest` (and `"graded_only": true`), and only its `public`
+    wrong answers are hashed. Raises ValueError for an authoring mistake: fewer than two
+    known wrong answers (or no public one), a wrong answer that reads the same as the right
+    one or as another wrong answer, or a hash published for a kind of check whose answers are
+    always few (`SMALL_SPACE_KINDS`).
     """
     document: dict[str, Any] = {
         "schema": checks.EXPECTATIONS_SCHEMA,
@@ -644,12 +656,10 @@ def expectations_document() -> dict[str, Any]:
             entry["graded_only"] = True
         else:
             entry["digest"] = checks.digest(check_id, expected)
+        if not wrong:
+            raise ValueError(f"{check_id}: publish at least one known wrong answer")
         if spec.kind == "mapping":
-            keys = [k for k, _ in expected]
-            entry["n_keys"] = len(keys)
-            if spec.keys_given:
-                entry["keys_digest"] = checks.digest(check_id, keys)
-                entry["keys_right_hint"] = spec.keys_right_hint or spec.hint
+            entry["n_keys"] = len(expected)
         if spec.inputs is not None:
             entry["inputs"] = spec.inputs
         document["checks"][check_id] = entry

@@ -171,7 +171,9 @@ RANGES: dict[str, tuple[int, int]] = {**cm.RANGES, "away_pct": AWAY_RANGE}
 
 #: Inputs the check calls a student's coverage function with (officers, agents, agents per
 #: target, other work %, away %): the baseline, more officers, the sliders' suggestion, more
-#: teams than officers (the cap), 1 − 0.9 in floating point, rounding at each step, part teams.
+#: teams than officers (the cap), 1 − 0.9 in floating point, rounding at each step, part
+#: teams; then three with many officers, so that the outputs, each a multiple of 1/officers
+#: no larger than notebook 04's, are too many to hash out (7×10^15 candidates, not 6×10^9).
 COVERAGE_INPUTS = [
     [100, 1000, 20, 60, 15],
     [150, 1000, 20, 60, 15],
@@ -180,6 +182,9 @@ COVERAGE_INPUTS = [
     [50, 1000, 20, 90, 20],
     [300, 250, 30, 20, 25],
     [120, 1000, 15, 33, 12],
+    [250, 2000, 10, 50, 20],
+    [280, 2500, 12, 55, 18],
+    [200, 1800, 9, 45, 22],
 ]
 
 #: Inputs for the "what would it take" function: officers, agents per target, other work %,
