@@ -15,6 +15,9 @@ id = "01.why-expel"
 notebook = "01_tour"
 type = "text"
 title = "Why expel"
+natural_order = true
+practice = false
+poolable = false
 prompt = "Why **expel** diplomats rather than arrest them? See [the treaty](https://example.org/vienna)."
 
 [[question]]
@@ -22,6 +25,9 @@ id = "01.one-word"
 notebook = "01_tour"
 type = "short_text"
 title = "One word"
+natural_order = true
+practice = false
+poolable = false
 prompt = "One word for a spy under diplomatic cover?"
 
 [[question]]
@@ -29,6 +35,9 @@ id = "01.first-step"
 notebook = "01_tour"
 type = "single"
 title = "First step"
+natural_order = false
+practice = false
+poolable = false
 prompt = "A cell fails with NameError. First step?"
 options = [
   { id = "restart", label = "Restart the computer" },
@@ -40,6 +49,9 @@ id = "01.survives"
 notebook = "01_tour"
 type = "multiple"
 title = "Survives a restart"
+natural_order = false
+practice = false
+poolable = false
 prompt = "What survives a kernel restart?"
 options = [
   { id = "answers", label = "Saved answers" },
@@ -52,6 +64,9 @@ id = "02.embassies-open"
 notebook = "02_cover"
 type = "scale"
 title = "Keep embassies open"
+natural_order = true
+practice = false
+poolable = false
 prompt = "Embassies are worth keeping open."
 confidence = true
 
@@ -60,6 +75,9 @@ id = "02.expelled"
 notebook = "02_cover"
 type = "number"
 title = "How many expelled"
+natural_order = true
+practice = false
+poolable = false
 prompt = "How many Russian diplomats did the United States expel in March 2018?"
 unit = "people"
 min = 0
@@ -70,6 +88,9 @@ id = "02.sources"
 notebook = "02_cover"
 type = "ranking"
 title = "Rank sources"
+natural_order = false
+practice = false
+poolable = false
 prompt = "Rank the sources, most reliable first."
 options = [
   { id = "ministry", label = "Ministry statement" },
@@ -82,6 +103,9 @@ id = "02.kinds"
 notebook = "02_cover"
 type = "classify"
 title = "Kinds of statement"
+natural_order = true
+practice = false
+poolable = false
 prompt = "Put each statement under a label."
 statements = [
   { id = "met", label = "Delegations met in Istanbul." },

@@ -20,11 +20,11 @@ CATALOGUE = load_catalogue()
 @pytest.mark.parametrize(
     ("qid", "value", "share"),
     [
-        ("00.tour-single", "run-above", 1.0),
-        ("00.tour-single", "delete-cell", 0.0),
-        ("00.tour-multiple", ["answers", "notebook-text"], 1.0),
-        ("00.tour-multiple", ["answers"], 0.5),
-        ("00.tour-multiple", ["answers", "notebook-text", "variables"], 0.5),
+        ("02.arrest-or-expel", "immunity", 1.0),
+        ("02.arrest-or-expel", "evidence", 0.0),
+        ("02.record-vs-mi5", ["gaps", "definitions"], 1.0),
+        ("02.record-vs-mi5", ["gaps"], 0.5),
+        ("02.record-vs-mi5", ["gaps", "definitions", "russian-replies"], 0.5),
         ("02.reply-share", {"raw": "56", "number": 56}, 1.0),
         ("02.reply-share", {"raw": "54", "number": 54}, 0.0),
         ("02.vienna-match", {"expel": "art9", "cap": "art11"}, 0.5),
@@ -50,25 +50,25 @@ def test_a_number_within_the_tolerance_counts():
 
 
 def test_an_invalid_or_odd_answer_earns_nothing_and_never_raises():
-    item = Item("guided", "00.tour-single", AUTO, 1)
-    key = KeyEntry(correct="run-above", hints=("Run the cells above.",))
-    question = CATALOGUE["00.tour-single"]
-    invalid = grade_widget(item, question, {"value": "run-above", "valid": False}, key)
+    item = Item("guided", "02.arrest-or-expel", AUTO, 1)
+    key = KeyEntry(correct="immunity", hints=("Who holds immunity?",))
+    question = CATALOGUE["02.arrest-or-expel"]
+    invalid = grade_widget(item, question, {"value": "immunity", "valid": False}, key)
     assert (invalid.points, invalid.status) == (0.0, INVALID)
     blank = grade_widget(item, question, None, key)
-    assert (blank.points, blank.status, blank.hint) == (0.0, NOT_ANSWERED, "Run the cells above.")
+    assert (blank.points, blank.status, blank.hint) == (0.0, NOT_ANSWERED, "Who holds immunity?")
     classify = CATALOGUE["02.vienna-match"]
     odd = grade_widget(Item("g", classify.id, AUTO, 2), classify, {"value": ["x"]},
                        KeyEntry(correct={"expel": "art9"}))  # fmt: skip
     assert odd.status == INVALID
-    right = grade_widget(item, question, {"value": "run-above", "valid": True}, key)
+    right = grade_widget(item, question, {"value": "immunity", "valid": True}, key)
     assert (right.points, right.status, right.passed) == (1.0, GRADED, True)
 
 
 def test_the_configuration_sorts_items_into_kinds(tmp_path):
     config = load_config(write_config(tmp_path), CATALOGUE, load_answer_key())
     kinds = {item.id: item.kind for item in config.items()}
-    assert kinds["ex1.by-decade"] == CHECK and kinds["00.tour-single"] == AUTO
+    assert kinds["ex1.by-decade"] == CHECK and kinds["02.arrest-or-expel"] == AUTO
     assert kinds["00.tour-text"] == MANUAL
     assert config.max_points == 12
     (text,) = [i for i in config.items() if i.id == "00.tour-text"]
@@ -81,6 +81,18 @@ def test_a_written_question_without_a_rubric_gets_one_overall_criterion(tmp_path
     config = load_config(path, CATALOGUE, load_answer_key())
     (item,) = config.items()
     assert [(c.id, c.max_points) for c in config.criteria(item)] == [("overall", 3.0)]
+
+
+@pytest.mark.parametrize(
+    ("qid", "message"),
+    [("00.tour-scale", "an opinion question is never graded"),
+     ("00.tour-single", "a practice question is never graded")],
+)  # fmt: skip
+def test_views_and_practice_questions_are_never_graded(tmp_path, qid, message):
+    path = tmp_path / "grading.toml"
+    path.write_text(f'[assignment.a]\nquestions = {{"{qid}" = 1}}\n')
+    with pytest.raises(ConfigError, match=message):
+        load_config(path, CATALOGUE, load_answer_key())
 
 
 def test_rubric_mistakes_are_all_reported_at_once(tmp_path):

@@ -6,11 +6,17 @@ and the grader read them without running any notebook, and a notebook shows a qu
 its id (`ask("02.cover-size")`). Model answers, feedback and hints live in
 `questions/answer_key/NN_notebook.toml`, which the class copy leaves out; everything here
 works without it. Choices are stored by option id, never by position, so reordering options in the
-catalogue cannot corrupt saved answers.
+catalogue cannot corrupt saved answers, and a widget may show them in an order of its own.
+
+Every question states three flags (the header of `00_start_here.toml` says what they mean):
+`natural_order` (options shown as written, else shuffled per student: `option_order`),
+`practice` (ungraded, with its feedback public in the catalogue: `practice_feedback`) and
+`poolable` (the live pulse may pool it: closed forms only, never a graded question).
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 import tomllib
 from collections.abc import Iterator, Mapping
@@ -50,6 +56,16 @@ SCALE_LABELS = {
     ),
 }
 CONFIDENCE_LABELS = ("Not at all sure", "Somewhat sure", "Quite sure", "Very sure")
+# Types whose options a widget may shuffle; every other type is shown as written.
+SHUFFLED_TYPES = ("single", "multiple", "ranking")
+# Answers the live pulse can pool: a closed form, never free text that could name its author.
+CLOSED_FORMS = ("single", "multiple", "scale", "ranking", "number")
+# The flags every question states, with what `false` and `true` mean (for error messages).
+FLAGS = {
+    "natural_order": "false shuffles the options per student; true shows them as written",
+    "practice": "true: ungraded, with its explanations public in the catalogue",
+    "poolable": "true: the live pulse may pool it (closed forms only, never graded)",
+}
 
 
 class CatalogueError(ValueError):
@@ -58,10 +74,16 @@ class CatalogueError(ValueError):
 
 @dataclass(frozen=True)
 class Choice:
-    """An option, statement or label, identified by a stable id."""
+    """An option, statement or label, identified by a stable id.
+
+    `explain` and `correct` exist only on the options of a practice question: a graded
+    question's key lives in the answer key, never in the public catalogue.
+    """
 
     id: str
     label: str
+    explain: str = ""
+    correct: bool = False
 
 
 @dataclass(frozen=True)
@@ -75,6 +97,10 @@ class Question:
     title: str = ""
     points: float = 0.0
     opinion: bool = False
+    natural_order: bool = True
+    practice: bool = False
+    poolable: bool = False
+    explain: str = ""
     options: tuple[Choice, ...] = ()
     statements: tuple[Choice, ...] = ()
     labels: tuple[Choice, ...] = ()
@@ -98,8 +124,13 @@ class Question:
                 return choice.label
         return option_id
 
-    def to_spec(self) -> dict[str, Any]:
-        """The JSON-ready description a widget needs to draw this question."""
+    def to_spec(self, options: tuple[Choice, ...] | None = None) -> dict[str, Any]:
+        """The JSON-ready description a widget needs to draw this question.
+
+        `options` replaces the catalogue's order (see `option_order`). Practice explanations
+        are never part of it: they are shown only after an attempt (`practice_feedback`).
+        """
+        options = self.options if options is None else options
         spec: dict[str, Any] = {
             "id": self.id,
             "type": self.type,
@@ -108,8 +139,8 @@ class Question:
             "prompt_text": plain_text(self.prompt),
             "points": self.points,
         }
-        if self.options:
-            spec["options"] = [{"id": c.id, "label": c.label} for c in self.options]
+        if options:
+            spec["options"] = [{"id": c.id, "label": c.label} for c in options]
         if self.statements:
             spec["statements"] = [{"id": c.id, "label": c.label} for c in self.statements]
         if self.labels:
@@ -177,7 +208,16 @@ def _choices(raw: Any, where: str) -> tuple[Choice, ...]:
     for item in raw:
         if not isinstance(item, dict) or not {"id", "label"} <= set(item):
             raise CatalogueError(f"{where}: every choice needs an id and a label, got {item!r}")
-        out.append(Choice(str(item["id"]), str(item["label"])))
+        if not isinstance(item.get("correct", False), bool):
+            raise CatalogueError(f"{where}: choice {item['id']!r}: correct is true or false")
+        out.append(
+            Choice(
+                str(item["id"]),
+                str(item["label"]),
+                explain=str(item.get("explain", "")).strip(),
+                correct=item.get("correct", False),
+            )
+        )
     ids = [c.id for c in out]
     if len(set(ids)) != len(ids):
         raise CatalogueError(f"{where}: duplicate choice ids {ids}")
@@ -198,6 +238,9 @@ def _question(raw: dict[str, Any]) -> Question:
     qtype = raw.get("type")
     if qtype not in QUESTION_TYPES:
         raise CatalogueError(f"{where}: type must be one of {', '.join(QUESTION_TYPES)}")
+    for flag, meaning in FLAGS.items():
+        if not isinstance(raw.get(flag), bool):
+            raise CatalogueError(f"{where}: state {flag} = true or false ({meaning})")
     question = Question(
         id=qid,
         notebook=notebook,
@@ -206,6 +249,10 @@ def _question(raw: dict[str, Any]) -> Question:
         title=str(raw.get("title", "")),
         points=float(raw.get("points", 0)),
         opinion=bool(raw.get("opinion", False)),
+        natural_order=raw["natural_order"],
+        practice=raw["practice"],
+        poolable=raw["poolable"],
+        explain=str(raw.get("explain", "")).strip(),
         options=_choices(raw.get("options"), where),
         statements=_choices(raw.get("statements"), where),
         labels=_choices(raw.get("labels"), where),
@@ -232,6 +279,68 @@ def _check_shape(q: Question, where: str) -> None:
         raise CatalogueError(f"{where}: scale_points must be 5 or 7")
     if q.type == "number" and (q.minimum is None or q.maximum is None or q.minimum >= q.maximum):
         raise CatalogueError(f"{where}: a number question needs min < max")
+    _check_flags(q, where)
+
+
+def _check_flags(q: Question, where: str) -> None:
+    if not q.natural_order and q.type not in SHUFFLED_TYPES:
+        raise CatalogueError(
+            f"{where}: only {', '.join(SHUFFLED_TYPES)} options are shuffled; a {q.type} "
+            "question is shown as written (natural_order = true)"
+        )
+    if q.poolable and q.type not in CLOSED_FORMS:
+        raise CatalogueError(
+            f"{where}: only closed forms ({', '.join(CLOSED_FORMS)}) are pooled; free text "
+            "can name its author (poolable = false)"
+        )
+    if q.poolable and q.points:
+        raise CatalogueError(
+            f"{where}: a graded question is never pooled live: the room's answers would give "
+            "it away (poolable = false, or points = 0)"
+        )
+    keyed = [c.id for c in (*q.options, *q.statements, *q.labels) if c.explain or c.correct]
+    if not q.practice:
+        if keyed or q.explain:
+            raise CatalogueError(
+                f"{where}: explanations and correct options belong to practice questions; a "
+                "graded question's key goes in answer_key/, never in the public catalogue"
+            )
+        return
+    if q.points or q.opinion:
+        raise CatalogueError(
+            f"{where}: a practice question is never graded and is not an opinion "
+            "(points = 0, no opinion = true): its answers are public"
+        )
+    if q.type in ("single", "multiple"):
+        right = [o for o in q.options if o.correct]
+        if any(not o.explain for o in q.options) or not right:
+            raise CatalogueError(
+                f"{where}: every option of a practice {q.type} question needs explain, and "
+                "the right ones correct = true"
+            )
+        if q.type == "single" and len(right) != 1:
+            raise CatalogueError(f"{where}: a practice single choice has one correct option")
+    elif keyed or not q.explain:
+        raise CatalogueError(
+            f"{where}: a practice {q.type} question has one explain for the whole question"
+        )
+
+
+def option_order(question: Question, student_id: str) -> tuple[Choice, ...]:
+    """The options in the order this student sees them.
+
+    As written when the question has `natural_order`; otherwise shuffled, the same way every
+    time for the same student and question (sorted by a hash of student, question and
+    option ids), so a re-run or a restart never reorders what the student is reading, while
+    neighbours see different orders and a position says nothing about the key.
+    """
+    if question.natural_order or question.type not in SHUFFLED_TYPES:
+        return question.options
+
+    def rank(choice: Choice) -> bytes:
+        return hashlib.sha256(f"{student_id}\0{question.id}\0{choice.id}".encode()).digest()
+
+    return tuple(sorted(question.options, key=rank))
 
 
 def parse_catalogue(text: str, name: str = "catalogue", into: Catalogue | None = None) -> Catalogue:
