@@ -145,3 +145,42 @@ def test_in_the_class_copy_a_saved_answer_offers_no_model_answer(tmp_path):
     )
     assert run.returncode == 0, run.stderr
     assert run.stdout.split() == ["saved", "False", "{}"]
+
+
+CLASS = [Student(id=f"student-{n:02d}", name=f"Student {n}") for n in range(12)]
+
+
+def _shown(qid, student, store):
+    widget = QuestionWidget(load_catalogue()[qid], student=student, store=store)
+    return [o["id"] for o in widget.spec.get("options", [])]
+
+
+def test_every_question_without_natural_order_is_shuffled_per_student(store):
+    for question in load_catalogue().values():
+        written = [o.id for o in question.options]
+        orders = {tuple(_shown(question.id, s, store)) for s in CLASS}
+        assert all(sorted(order) == sorted(written) for order in orders), question.id
+        if question.natural_order:
+            assert orders == {tuple(written)}, question.id
+        else:
+            assert question.type in ("single", "multiple", "ranking"), question.id
+            assert len(orders) > 1, question.id  # neighbours see different orders
+
+
+def test_a_students_order_survives_a_rerun_and_a_new_process(store):
+    first = _shown("01.rewrite-changes", STUDENT, store)
+    assert _shown("01.rewrite-changes", STUDENT, store) == first  # a re-run of the cell
+    # Fixed by the student's id, not by the process: pinned, so a change to the rule that
+    # would reorder every student's options in the middle of a course fails here.
+    assert _shown("06.rank-options", STUDENT, store) == [
+        "restore-capped", "status-quo", "reduce-further", "restore-fully",
+    ]  # fmt: skip
+
+
+def test_a_shuffled_answer_is_stored_and_read_back_by_option_id(store):
+    widget = _widget("02.record-vs-mi5", store)
+    widget.value = ["definitions", "gaps"]
+    assert store.get_answer(STUDENT, "02_espionage_risk", "02.record-vs-mi5")["value"] == [
+        "definitions",
+        "gaps",
+    ]

@@ -4,6 +4,9 @@ The widget draws the question in the browser; this side validates each change an
 to the durable store before anything else happens, so an answer survives a kernel restart, a
 page reload or a crash. Re-running the cell reads the saved answer back. Model answers come
 from the answer key only when a student who has saved an attempt asks for one.
+
+Options are drawn in the student's own order (`option_order`: shuffled per student unless the
+catalogue marks the question `natural_order`), always the same for the same student.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from diplomatic_cover.answers.catalogue import (
     is_answered,
     load_answer_key,
     load_catalogue,
+    option_order,
     render_markdown,
 )
 from diplomatic_cover.answers.identity import Student, current_student
@@ -85,9 +89,13 @@ class QuestionWidget(anywidget.AnyWidget):
         self._student = student
         self.store = store or ResponseStore()
         self._key = load_answer_key(answer_key_path)
-        saved = self.store.get_answer(self.student, question.notebook, question.id)
+        student = self.student
+        saved = self.store.get_answer(student, question.notebook, question.id)
         initial = {
-            "spec": question.to_spec(),
+            # Options in this student's own order (unless the catalogue says their order
+            # means something): a position tells nothing about the key, and answers are
+            # stored by option id, so the order never reaches grading or pooling.
+            "spec": question.to_spec(option_order(question, student.id)),
             "value": saved["value"] if saved else None,
             "saved_at": saved["saved_at"] if saved else "",
         }
