@@ -146,6 +146,9 @@ def test_answers_read_as_plain_text_per_type():
     assert format_answer(c["00.tour-scale"], {"point": 4, "confidence": 3}) == (
         "Agree (4 of 5); confidence: Quite sure"
     )
+    assert format_answer(c["00.tour-scale"], {"point": 2, "why": " Spies\nfirst "}) == (
+        "Disagree (2 of 5); why: Spies first"
+    )
     assert format_answer(c["00.tour-number"], {"raw": "sixty", "number": None}) == (
         "sixty (not a valid number)"
     )

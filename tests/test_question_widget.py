@@ -118,8 +118,9 @@ def test_ask_looks_questions_up_by_id(store):
     assert ask("00.tour-ranking", student=STUDENT, store=store).spec["type"] == "ranking"
 
 
-def test_in_the_class_copy_a_saved_answer_offers_no_model_answer(tmp_path):
-    """The class copy ships no answer key, so the Compare control never appears there."""
+def test_in_the_class_copy_a_saved_answer_offers_no_model_answer_but_practice_explains(tmp_path):
+    """The class copy ships no answer key, so the Compare control never appears there; a
+    practice question's feedback is in the public catalogue, so it does."""
     import subprocess
     import sys
 
@@ -134,6 +135,9 @@ def test_in_the_class_copy_a_saved_answer_offers_no_model_answer(tmp_path):
         "w.value = 'An attempt of my own.'\n"
         "w._on_msg(w, {'event': 'reveal'}, [])\n"
         "print(w.state, w.can_compare, w.reveal)\n"
+        "p = ask('00.tour-single')\n"
+        "p.value = 'run-above'\n"
+        "print(p.reveal['html'].startswith('<p><strong>Right:'))\n"
     )
     env = {"PYTHONPATH": str(copy / "src"), "DIPLOMATIC_COVER_RESPONSES": str(tmp_path / "r")}
     run = subprocess.run(
@@ -144,7 +148,50 @@ def test_in_the_class_copy_a_saved_answer_offers_no_model_answer(tmp_path):
         check=False,
     )
     assert run.returncode == 0, run.stderr
-    assert run.stdout.split() == ["saved", "False", "{}"]
+    assert run.stdout.split() == ["saved", "False", "{}", "True"]
+
+
+def test_a_practice_choice_explains_each_pick_after_the_attempt_only(store):
+    widget = _widget("00.tour-single", store)
+    assert widget.reveal == {} and widget.can_compare is False
+    widget.value = "retype"
+    assert widget.reveal["html"].startswith("<p><strong>Not right: Retype the cell")
+    assert "made by an earlier cell" in widget.reveal["html"]
+    widget.value = "run-above"
+    assert widget.reveal["html"].startswith("<p><strong>Right: Run the cells above")
+    assert _widget("00.tour-single", store).reveal == widget.reveal  # a re-run shows it again
+    widget.value = None
+    assert widget.reveal == {}
+
+
+def test_a_practice_multiple_choice_says_how_many_right_options_are_left(store):
+    widget = _widget("00.tour-multiple", store)
+    widget.value = ["answers", "variables"]
+    html = widget.reveal["html"]
+    assert "Right: Answers you typed" in html and "Not right: Variables" in html
+    assert "One more option applies" in html
+    widget.value = ["answers", "notebook-text"]
+    assert "more option" not in widget.reveal["html"]
+
+
+def test_a_practice_estimate_shows_the_answer_only_for_a_valid_attempt(store):
+    widget = _widget("00.tour-number", store)
+    widget.value = {"raw": "5000"}
+    assert widget.reveal == {}
+    widget.value = {"raw": "45"}
+    assert "<strong>60</strong>" in widget.reveal["html"]
+
+
+def test_a_view_asks_why_and_keeps_the_reason_with_the_answer(store):
+    widget = _widget("00.tour-scale", store)
+    assert widget.spec["why"] is True
+    assert _widget("00.tour-text", store).spec.get("why") is None
+    widget.value = {"point": 4, "why": "Channels matter most in a crisis."}
+    saved = store.get_answer(STUDENT, "00_start_here", "00.tour-scale")
+    assert saved["value"]["why"] == "Channels matter most in a crisis."
+    widget.value = {"point": 4, "why": "x" * 500}
+    assert store.get_answer(STUDENT, "00_start_here", "00.tour-scale")["valid"] is False
+    assert "one line" in widget.message
 
 
 CLASS = [Student(id=f"student-{n:02d}", name=f"Student {n}") for n in range(12)]

@@ -67,6 +67,11 @@ def _answer_everything_by_keyboard(page):
     for _ in range(steps - 1):
         kb.press("ArrowDown")
 
+    feedback = _question(page, "00.tour-single").get_by_role(
+        "region", name="Feedback on your answer"
+    )
+    feedback.get_by_text("Right: Run the cells above it").wait_for()  # practice: said at once
+
     boxes = _question(page, "00.tour-multiple").get_by_role("checkbox")
     order = _shown_order(page, "00.tour-multiple")
     boxes.first.focus()
@@ -83,6 +88,9 @@ def _answer_everything_by_keyboard(page):
     kb.press("Tab")  # into the confidence group, on its first option
     kb.press("ArrowRight")
     kb.press("ArrowRight")  # Somewhat sure, Quite sure
+    kb.press("Tab")  # the one-line reason, open now that a point is picked
+    kb.type("Talking channels matter most in a crisis")
+    kb.press("Enter")
 
     number = page.get_by_role("textbox", name=re.compile("how many Russian diplomats"))
     number.focus()
@@ -134,7 +142,11 @@ EXPECTED = {
     "00.tour-short": "How reciprocity works",
     "00.tour-single": "run-above",
     "00.tour-multiple": ["answers", "notebook-text"],
-    "00.tour-scale": {"point": 4, "confidence": 3},
+    "00.tour-scale": {
+        "point": 4,
+        "confidence": 3,
+        "why": "Talking channels matter most in a crisis",
+    },
     "00.tour-number": {"raw": "60", "number": 60.0},
     "00.tour-ranking": RANKED,
     "00.tour-classify": {"istanbul": "fact", "priority": "claim", "vigilant": "opinion"},
@@ -153,6 +165,10 @@ def _assert_widgets_show_the_answers(page):
     assert (
         _question(page, "00.tour-scale").get_by_role("radio", name="Agree", exact=True).is_checked()
     )
+    why = _question(page, "00.tour-scale").get_by_role("textbox", name=re.compile("^Why"))
+    assert why.input_value() == EXPECTED["00.tour-scale"]["why"]
+    single = _question(page, "00.tour-single")
+    assert single.get_by_role("region", name="Feedback on your answer").is_visible()
     assert page.get_by_role("textbox", name=re.compile("how many Russian")).input_value() == "60"
     ranking = _question(page, "00.tour-ranking").locator(".dc-rank-item")
     assert ranking.first.get_attribute("data-option") == "wire"

@@ -248,7 +248,7 @@ def test_a_page_never_claims_success_while_a_hidden_check_fails(tmp_path, config
 
 def test_the_class_report_pools_opinions_only_for_groups_of_five(tmp_path, config):
     for number in range(5):
-        answers = {"00.tour-scale": {"point": 4 if number < 3 else 2}}
+        answers = {"00.tour-scale": {"point": 4 if number < 3 else 2, "why": f"Reason {number}"}}
         if number == 0:
             answers["00.tour-short"] = "Whether the consulates reopen"
         hand_in(tmp_path, Student(f"s{number}", f"Student {number}"), answers=answers)
@@ -258,6 +258,9 @@ def test_the_class_report_pools_opinions_only_for_groups_of_five(tmp_path, confi
     assert "Agree 3" in text and "Disagree 2" in text
     assert "Whether the consulates reopen" not in text  # one answer: too few to show
     assert "Student 0" not in text
+    assert "Reason" not in text  # a view's reason stays with the student's own answers
+    results = (tmp_path / "grades" / "results.json").read_text(encoding="utf-8")
+    assert "Reason" not in results and '"point": 4' in results
     assert "script" not in tags and not any(t.startswith("external:") for t in tags)
 
 

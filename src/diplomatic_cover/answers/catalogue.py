@@ -22,6 +22,7 @@ import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +57,8 @@ SCALE_LABELS = {
     ),
 }
 CONFIDENCE_LABELS = ("Not at all sure", "Somewhat sure", "Quite sure", "Very sure")
+# The longest reason an opinion scale takes ("why?", one line).
+WHY_CHARS = 200
 # Types whose options a widget may shuffle; every other type is shown as written.
 SHUFFLED_TYPES = ("single", "multiple", "ranking")
 # Answers the live pulse can pool: a closed form, never free text that could name its author.
@@ -153,6 +156,9 @@ class Question:
             spec["scale_labels"] = list(self.scale_labels)
             spec["confidence"] = self.confidence
             spec["confidence_labels"] = list(CONFIDENCE_LABELS)
+            # A view asks for its one-line reason, kept with the answer and never pooled.
+            spec["why"] = self.opinion
+            spec["why_chars"] = WHY_CHARS
         if self.type == "number":
             spec.update(unit=self.unit, minimum=self.minimum, maximum=self.maximum)
         return spec
@@ -409,6 +415,36 @@ def _parse_answer_key(stamp: tuple[tuple[str, int, int], ...]) -> dict[str, KeyE
     return key
 
 
+def practice_feedback(question: Question, value: Any) -> str:
+    """What a practice question says once the student has answered, as HTML ("" before).
+
+    A single choice says whether the pick is right and why; a multiple choice says so for
+    each ticked option and how many right ones are still unticked, so the student can try
+    again; other types show their one explanation. Graded questions say nothing here.
+    """
+    if not question.practice or not is_answered(question, value):
+        return ""
+    if question.type not in ("single", "multiple"):
+        return "<p><strong>The answer</strong></p>" + render_markdown(question.explain)
+    picked = [value] if question.type == "single" else list(value)
+    options = {o.id: o for o in question.options}
+    parts = []
+    for option_id in picked:
+        option = options.get(option_id)
+        if option is None:
+            continue
+        verdict = "Right" if option.correct else "Not right"
+        parts.append(
+            f"<p><strong>{verdict}: {escape(option.label, quote=False)}.</strong></p>"
+            + render_markdown(option.explain)
+        )
+    missing = sum(1 for o in question.options if o.correct and o.id not in picked)
+    if question.type == "multiple" and missing:
+        more = "One more option applies" if missing == 1 else f"{missing} more options apply"
+        parts.append(f"<p><strong>{more}:</strong> look again at the ones you left.</p>")
+    return "".join(parts)
+
+
 def render_markdown(text: str) -> str:
     """Markdown to HTML for prompts and model answers; raw HTML in the source is escaped."""
     return str(_markdown()(text))
@@ -466,6 +502,8 @@ def format_answer(question: Question, value: Any) -> str:
         text = f"{question.scale_labels[point - 1]} ({point} of {question.scale_points})"
         if value.get("confidence"):
             text += f"; confidence: {CONFIDENCE_LABELS[int(value['confidence']) - 1]}"
+        if str(value.get("why") or "").strip():
+            text += f"; why: {' '.join(str(value['why']).split())}"
         return text
     if kind == "number":
         raw = str(value.get("raw", "")).strip()

@@ -221,6 +221,8 @@ class _Grader:
             value = entry.get("value") if entry else None
             try:
                 if value is not None and is_answered(question, value):
+                    if isinstance(value, dict):  # a scale's reason ("why") is never pooled
+                        value = {k: v for k, v in value.items() if k != "why"}
                     result.opinions[question.id] = value
             except (AttributeError, TypeError, ValueError):
                 continue

@@ -19,11 +19,13 @@ import traitlets
 
 from diplomatic_cover import paths
 from diplomatic_cover.answers.catalogue import (
+    WHY_CHARS,
     Question,
     is_answered,
     load_answer_key,
     load_catalogue,
     option_order,
+    practice_feedback,
     render_markdown,
 )
 from diplomatic_cover.answers.identity import Student, current_student
@@ -59,6 +61,9 @@ def _clean(question: Question, value: Any) -> tuple[Any, bool, str | None, str]:
     if kind == "scale":
         point = (value or {}).get("point")
         ok = point is None or 1 <= int(point) <= question.scale_points
+        why = (value or {}).get("why")
+        if why is not None and (not isinstance(why, str) or len(why) > WHY_CHARS):
+            return value, False, None, f"Give your reason in one line ({WHY_CHARS} characters)."
         return value, ok, None, "" if ok else "Pick a point on the scale."
     return value, True, None, ""
 
@@ -105,6 +110,8 @@ class QuestionWidget(anywidget.AnyWidget):
             # The typed text read with today's rule, as the grader reads it (answers/numbers.py).
             self.message = parse_number(str(saved.get("raw") or ""), question)[1] or self.message
         self._update_compare(saved is not None and is_answered(question, self.value))
+        if saved and saved.get("valid", True):
+            self._show_practice(self.value)
         self.observe(self._on_value, names="value")
         self.on_msg(self._on_msg)
 
@@ -131,6 +138,13 @@ class QuestionWidget(anywidget.AnyWidget):
         entry = (self._key or {}).get(self.question.id)
         self.can_compare = bool(attempted and entry and (entry.model_answer or entry.feedback))
 
+    def _show_practice(self, value: Any) -> None:
+        """A practice question's feedback, once the student has answered (public, so the
+        class copy shows it too)."""
+        html = practice_feedback(self.question, value)
+        if html:
+            self.reveal = {"html": html, "label": "Feedback on your answer"}
+
     def _on_value(self, change: dict[str, Any]) -> None:
         question = self.question
         try:
@@ -152,6 +166,10 @@ class QuestionWidget(anywidget.AnyWidget):
         self.message = " ".join(m for m in (message, notices) if m)
         self.saved_at = entry["saved_at"]
         self._update_compare(True)
+        if question.practice:
+            self.reveal = {}
+            if valid:
+                self._show_practice(value)
 
     def _on_msg(self, _widget: object, content: dict[str, Any], _buffers: list[bytes]) -> None:
         if content.get("event") != "reveal":

@@ -196,10 +196,25 @@ function render({ model, el: host }) {
         (id) => setValue({ ...(value || {}), confidence: Number(id) }, true), "dc-scale");
       body.append(c.group);
     }
+    // A view asks for its reason in one line, saved with the point (so it waits for one).
+    const why = spec.why ? el("input", {
+      type: "text", id: `${uid}-why`, class: "dc-input", maxlength: spec.why_chars || 200,
+    }) : null;
+    if (why) {
+      body.append(el("label", { class: "dc-sub", for: `${uid}-why`,
+        text: "Why? One line (optional; your instructor can read it, the class never sees it)" }), why);
+      why.value = current.why || "";
+      why.disabled = !current.point;
+      why.addEventListener("input", () => { value = { ...(value || {}), why: why.value }; send(); });
+      why.addEventListener("blur", () => send(true));
+      why.addEventListener("keydown", (e) => { if (e.key === "Enter") send(true); });
+    }
+    update = () => { if (why) why.disabled = !(value && value.point); };
     return () => {
       const v = value || {};
       g.set(v.point ? String(v.point) : null);
       if (c) c.set(v.confidence ? String(v.confidence) : null);
+      if (why) why.value = v.why || "";
     };
   }
 
@@ -305,7 +320,7 @@ function render({ model, el: host }) {
     const r = model.get("reveal") || {};
     reveal.replaceChildren();
     if (!r.html) return;
-    const box = el("div", { class: "dc-model", role: "region", "aria-label": "Model answer" });
+    const box = el("div", { class: "dc-model", role: "region", "aria-label": r.label || "Model answer" });
     box.innerHTML = r.html; // built by the kit from its answer key (Markdown, HTML escaped)
     reveal.append(box);
   }
