@@ -164,15 +164,22 @@ class Question:
         return spec
 
 
+#: Versions of the scoring rules an answer key file may name (`scoring_rules = N` at its top;
+#: a file that names none was written for version 1). The grader implements each one
+#: (`grading/autograde.py`) and keeps the version earlier grades used unless told to rescore.
+SCORING_RULES = (1, 2)
+
+
 @dataclass(frozen=True)
 class KeyEntry:
-    """What the answer key says about one question."""
+    """What the answer key says about one question, and which scoring rules its file names."""
 
     model_answer: str = ""
     feedback: str = ""
     hints: tuple[str, ...] = ()
     correct: Any = None
     tolerance: float = 0.0
+    rules: int = 1
 
 
 @dataclass(frozen=True)
@@ -402,6 +409,11 @@ def _parse_answer_key(stamp: tuple[tuple[str, int, int], ...]) -> dict[str, KeyE
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as err:
             raise CatalogueError(f"{path.name} is not valid TOML: {err}") from None
+        rules = data.get("scoring_rules", 1)
+        if rules not in SCORING_RULES or isinstance(rules, bool):
+            raise CatalogueError(
+                f"{path.name}: scoring_rules is one of {', '.join(map(str, SCORING_RULES))}"
+            )
         for qid, raw in data.get("answers", {}).items():
             if qid in key:
                 raise CatalogueError(f"{path.name}: answer key entry {qid!r} appears twice")
@@ -411,6 +423,7 @@ def _parse_answer_key(stamp: tuple[tuple[str, int, int], ...]) -> dict[str, KeyE
                 hints=tuple(raw.get("hints", ())),
                 correct=raw.get("correct"),
                 tolerance=float(raw.get("tolerance", 0.0)),
+                rules=rules,
             )
     return key
 

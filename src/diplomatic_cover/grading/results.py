@@ -128,6 +128,18 @@ def encode_results(students: dict[str, StudentResult], settings: dict[str, Any])
     return (json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode()
 
 
+def read_settings(path: Path) -> dict[str, Any] | None:
+    """The settings earlier results were graded with; None when there are no readable results."""
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None
+    if not isinstance(document, dict) or document.get("schema") != RESULTS_SCHEMA:
+        return None
+    settings = document.get("settings")
+    return settings if isinstance(settings, dict) else {}
+
+
 def read_results(path: Path) -> dict[str, StudentResult]:
     """Earlier results by student key; empty when there are none or they cannot be read."""
     try:
