@@ -104,6 +104,7 @@ class Question:
     practice: bool = False
     poolable: bool = False
     explain: str = ""
+    reveal: str = ""
     options: tuple[Choice, ...] = ()
     statements: tuple[Choice, ...] = ()
     labels: tuple[Choice, ...] = ()
@@ -211,6 +212,10 @@ class Catalogue(Mapping[str, Question]):
         """The questions of one notebook, in order."""
         return [q for q in self.questions.values() if q.notebook == notebook]
 
+    def predicting(self, reveal_id: str) -> list[Question]:
+        """The questions that predict the result `reveal_id` (their `reveal`), in order."""
+        return [q for q in self.questions.values() if q.reveal == reveal_id]
+
 
 def _choices(raw: Any, where: str) -> tuple[Choice, ...]:
     if raw is None:
@@ -266,6 +271,7 @@ def _question(raw: dict[str, Any]) -> Question:
         practice=raw["practice"],
         poolable=raw["poolable"],
         explain=str(raw.get("explain", "")).strip(),
+        reveal=_reveal(raw.get("reveal", ""), match.group("notebook"), where),
         options=_choices(raw.get("options"), where),
         statements=_choices(raw.get("statements"), where),
         labels=_choices(raw.get("labels"), where),
@@ -279,6 +285,19 @@ def _question(raw: dict[str, Any]) -> Question:
     )
     _check_shape(question, where)
     return question
+
+
+def _reveal(raw: Any, number: str, where: str) -> str:
+    """A prediction's reveal id: its own notebook's number, a dot, words ("04.coverage-model")."""
+    if raw == "":
+        return ""
+    found = ID_PATTERN.match(raw) if isinstance(raw, str) else None
+    if not found or found.group("notebook") != number:
+        raise CatalogueError(
+            f"{where}: reveal names the result it predicts, like '{number}.model-output' "
+            "(this notebook's number, a dot, words), called as dc.reveal(...) where it is shown"
+        )
+    return raw
 
 
 def _check_shape(q: Question, where: str) -> None:

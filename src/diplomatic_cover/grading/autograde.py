@@ -74,6 +74,24 @@ def find_answer(documents: Documents, question: Question) -> Mapping[str, Any] |
     return max(found, key=lambda e: str(e.get("saved_at", ""))) if found else None
 
 
+def find_prediction(
+    documents: Documents, question: Question
+) -> tuple[Mapping[str, Any] | None, bool]:
+    """The entry a prediction is graded on, and whether its result was shown.
+
+    Once the notebook's `reveal(...)` cell ran, the answer saved last before it (recorded by
+    the store then), or None if there was none; before that, the saved answer.
+    """
+    document = documents.get(question.notebook) or {}
+    reveals = document.get("reveals") if isinstance(document, Mapping) else None
+    record = reveals.get(question.reveal) if isinstance(reveals, Mapping) else None
+    if not isinstance(record, Mapping):
+        return find_answer(documents, question), False
+    answers = record.get("answers")
+    entry = answers.get(question.id) if isinstance(answers, Mapping) else None
+    return (entry if isinstance(entry, Mapping) else None), True
+
+
 def find_check(documents: Documents, check_id: str, exercise: str) -> Mapping[str, Any] | None:
     """The recorded entry of a check: the exercise's own document first, then the latest."""
     own = (documents.get(exercise) or {}).get("checks") or {}

@@ -24,6 +24,7 @@ TIMED_OUT = "stopped: time or memory limit"
 PENDING = "awaiting manual grading"
 NOT_RUN = "not re-run"
 ERROR = "grading error"
+AFTER_REVEAL = "answered only after the result was shown"
 
 # Student states
 SUBMITTED = "graded"

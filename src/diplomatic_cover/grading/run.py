@@ -45,6 +45,7 @@ from diplomatic_cover.grading.autograde import (
     HiddenChecks,
     find_answer,
     find_check,
+    find_prediction,
     grade_check,
     grade_widget,
     load_hidden_checks,
@@ -77,6 +78,7 @@ from diplomatic_cover.grading.manual_store import (
 )
 from diplomatic_cover.grading.progress import ProgressBar
 from diplomatic_cover.grading.results import (
+    AFTER_REVEAL,
     ERROR,
     MISSING,
     NOT_ANSWERED,
@@ -167,6 +169,16 @@ def _answer_text(question: Any, entry: Mapping[str, Any] | None) -> str:
         return str(value)
 
 
+def _answered_too_late(result: ItemResult, question: Any, entry: Mapping[str, Any] | None) -> None:
+    """A prediction answered only after its result was shown: no points, and why."""
+    if _answer_text(question, entry):
+        result.status = AFTER_REVEAL
+        result.hint = (
+            "This was a prediction: it counts only when answered before the cell that shows "
+            "the result runs."
+        )
+
+
 class _Grader:
     """Grades students against one configuration; holds what every student shares."""
 
@@ -218,25 +230,27 @@ class _Grader:
             else:
                 question = self.catalogue[item.id]
                 entry = find_answer(documents, question)
+                revealed = False
+                if question.reveal:
+                    entry, revealed = find_prediction(documents, question)
                 if item.kind == AUTO:
-                    result.items.append(
-                        grade_widget(
-                            item, question, entry, self.key[item.id], self.rules.get(item.id)
-                        )
+                    graded = grade_widget(
+                        item, question, entry, self.key[item.id], self.rules.get(item.id)
                     )
                 else:
                     text = _answer_text(question, entry)
-                    result.items.append(
-                        ItemResult(
-                            item.assignment,
-                            item.id,
-                            MANUAL,
-                            item.points,
-                            points=None if text else 0.0,
-                            status=PENDING if text else NOT_ANSWERED,
-                            answer=text,
-                        )
+                    graded = ItemResult(
+                        item.assignment,
+                        item.id,
+                        MANUAL,
+                        item.points,
+                        points=None if text else 0.0,
+                        status=PENDING if text else NOT_ANSWERED,
+                        answer=text,
                     )
+                if revealed and graded.status == NOT_ANSWERED:
+                    _answered_too_late(graded, question, find_answer(documents, question))
+                result.items.append(graded)
         for question in self.opinion_questions:
             entry = find_answer(documents, question)
             value = entry.get("value") if entry else None

@@ -21,6 +21,7 @@ from diplomatic_cover import paths
 from diplomatic_cover.answers.catalogue import (
     WHY_CHARS,
     Question,
+    format_answer,
     is_answered,
     load_answer_key,
     load_catalogue,
@@ -96,11 +97,14 @@ class QuestionWidget(anywidget.AnyWidget):
         self._key = load_answer_key(answer_key_path)
         student = self.student
         saved = self.store.get_answer(student, question.notebook, question.id)
+        # Options in this student's own order (unless the catalogue says their order means
+        # something): a position tells nothing about the key, and answers are stored by
+        # option id, so the order never reaches grading or pooling.
+        spec = question.to_spec(option_order(question, student.id))
+        if question.reveal:
+            spec["prediction"] = self._prediction(student)
         initial = {
-            # Options in this student's own order (unless the catalogue says their order
-            # means something): a position tells nothing about the key, and answers are
-            # stored by option id, so the order never reaches grading or pooling.
-            "spec": question.to_spec(option_order(question, student.id)),
+            "spec": spec,
             "value": saved["value"] if saved else None,
             "saved_at": saved["saved_at"] if saved else "",
         }
@@ -130,6 +134,34 @@ class QuestionWidget(anywidget.AnyWidget):
             f"Question {self.question.id}: run this cell to show it again "
             "(your saved answer comes back)."
         )
+
+    def _prediction(self, student: Student) -> dict[str, str]:
+        """What a prediction tells the student: answer before the result is shown, or (once
+        it was) which answer counts. `{when}` is filled in by the browser, in local time."""
+        question = self.question
+        try:
+            record = self.store.get_reveal(student, question.notebook, question.reveal)
+        except StoreError:
+            record = None
+        if not record:
+            return {
+                "note": "A prediction: answer before you run the cell that shows the result. "
+                "The answer saved before then is the one that counts.",
+                "at": "",
+            }
+        entry = (record.get("answers") or {}).get(question.id)
+        if entry and is_answered(question, entry.get("value")):
+            answer = format_answer(question, entry["value"])
+            note = (
+                f"The result was shown {{when}}. Your prediction then ({answer}) is the one "
+                "that counts; a change now is for practice."
+            )
+        else:
+            note = (
+                "The result was shown {when}, before you had answered: this prediction is "
+                "not graded. Try it anyway, for practice."
+            )
+        return {"note": note, "at": str(record.get("at", ""))}
 
     def _notices(self) -> str:
         return " ".join(self.store.pop_notices())

@@ -29,6 +29,14 @@ function formatSaved(iso) {
   return `Saved ${d.toLocaleDateString([], { day: "numeric", month: "short" })} at ${time}`;
 }
 
+function shownWhen(iso) {
+  const d = new Date(iso);
+  if (!iso || isNaN(d)) return "earlier";
+  const time = d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  if (d.toDateString() === new Date().toDateString()) return `at ${time}`;
+  return `on ${d.toLocaleDateString([], { day: "numeric", month: "short" })} at ${time}`;
+}
+
 function wordCount(text) {
   const words = (text || "").trim().split(/\s+/).filter(Boolean);
   return words.length;
@@ -56,6 +64,11 @@ function render({ model, el: host }) {
   const prompt = el("div", { class: "dc-question-prompt", id: `${uid}-prompt` });
   prompt.innerHTML = spec.prompt_html; // rendered by the kit from its own Markdown, HTML escaped
   root.append(heading, prompt);
+  if (spec.prediction) {
+    // A prediction says when its answer counts (`{when}`: when the result was first shown).
+    const text = spec.prediction.note.replace("{when}", shownWhen(spec.prediction.at));
+    root.append(el("div", { class: "dc-hint dc-prediction", text }));
+  }
 
   const body = el("div", { class: "dc-question-body" });
   const footer = el("div", { class: "dc-question-footer" });
