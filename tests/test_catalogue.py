@@ -191,3 +191,32 @@ def test_the_room_can_pool_every_closed_form_view_and_no_graded_question():
         if question.points:
             assert not question.poolable, question.id
     assert not any(q.poolable for q in catalogue.values() if q.type not in CLOSED_FORMS)
+
+
+def _graded(kind):
+    catalogue, key = load_catalogue(), load_answer_key()
+    return [(q, key[q.id].correct) for q in catalogue.values() if q.type == kind and q.points]
+
+
+def test_the_right_option_is_the_longest_in_at_most_a_third_of_graded_single_choices():
+    """A test-wise student who picks the longest option must not beat chance by much."""
+    singles = _graded("single")
+    longest = [
+        q.id
+        for q, correct in singles
+        if len(q.option_label(correct)) >= max(len(o.label) for o in q.options)
+    ]
+    assert len(singles) >= 20
+    assert len(longest) * 3 <= len(singles), longest
+
+
+def test_no_more_than_a_third_of_multiple_choice_keys_are_the_first_options_listed():
+    """Shuffling hides positions in the widget; the catalogue should not rely on it."""
+    multiples = _graded("multiple")
+    first = [
+        q.id
+        for q, correct in multiples
+        if {o.id for o in q.options[: len(correct)]} == set(correct)
+    ]
+    assert len(multiples) >= 8
+    assert len(first) * 3 <= len(multiples), first
