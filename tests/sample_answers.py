@@ -66,9 +66,10 @@ type = "scale"
 title = "Keep embassies open"
 natural_order = true
 practice = false
-poolable = false
+poolable = true
 prompt = "Embassies are worth keeping open."
 confidence = true
+opinion = true
 
 [[question]]
 id = "02.expelled"
@@ -123,7 +124,12 @@ def fill_store(store: ResponseStore, student: Student = ANA) -> None:
     """Answers of every shape a student leaves behind, including a bad number and a script."""
     store.save_answer(student, "01_tour", "01.why-expel", SCRIPT_ANSWER)
     store.save_answer(student, "01_tour", "01.survives", ["answers", "text"])
-    store.save_answer(student, "02_cover", "02.embassies-open", {"point": 4, "confidence": 3})
+    store.save_answer(
+        student,
+        "02_cover",
+        "02.embassies-open",
+        {"point": 4, "confidence": 3, "why": "Channels <matter> in a crisis"},
+    )
     store.save_answer(
         student, "02_cover", "02.expelled", {"raw": "abc", "number": None}, valid=False, raw="abc"
     )
