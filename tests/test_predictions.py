@@ -201,3 +201,12 @@ def test_predictions_are_graded_on_the_answer_saved_before_the_reveal(tmp_path):
     assert hand_calc["kept"]["answer"] == "20 %"  # the feedback page shows the prediction
     assert "before the cell that shows" in hand_calc["late"]["hint"]
     assert items["late"]["04.more-officers"]["status"] == NOT_ANSWERED  # never answered at all
+
+
+def test_guesses_are_never_graded():
+    # A question that asks for a guess: "Guess ..." or an id ending in "-guess".
+    guesses = [
+        q for q in CATALOGUE.values() if q.prompt.startswith("Guess") or q.id.endswith("-guess")
+    ]
+    assert {q.id for q in guesses} == {"00.tour-number", "03.opponent-guess"}
+    assert not [q.id for q in guesses if q.points], "a guess earns no points"
