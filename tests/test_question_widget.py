@@ -5,7 +5,7 @@ These tests drive the widget exactly as the browser does, by changing its synced
 
 import pytest
 
-from diplomatic_cover.answers.catalogue import load_catalogue
+from diplomatic_cover.answers.catalogue import load_catalogue, option_order
 from diplomatic_cover.answers.identity import Student
 from diplomatic_cover.answers.store import ResponseStore
 from diplomatic_cover.widgets.question import QuestionWidget, ask, parse_number
@@ -203,15 +203,22 @@ def _shown(qid, student, store):
 
 
 def test_every_question_without_natural_order_is_shuffled_per_student(store):
-    for question in load_catalogue().values():
+    catalogue = load_catalogue()
+    # Only questions with options have an order to shuffle (the catalogue refuses
+    # natural_order = false on any other type).
+    assert all(q.natural_order for q in catalogue.values() if not q.options)
+    for question in (q for q in catalogue.values() if q.options):
         written = [o.id for o in question.options]
-        orders = {tuple(_shown(question.id, s, store)) for s in CLASS}
+        orders = {tuple(o.id for o in option_order(question, s.id)) for s in CLASS}
         assert all(sorted(order) == sorted(written) for order in orders), question.id
         if question.natural_order:
             assert orders == {tuple(written)}, question.id
         else:
             assert question.type in ("single", "multiple", "ranking"), question.id
             assert len(orders) > 1, question.id  # neighbours see different orders
+        # ... and the widget draws the order the student is given.
+        shown = _shown(question.id, CLASS[0], store)
+        assert shown == [o.id for o in option_order(question, CLASS[0].id)], question.id
 
 
 def test_a_students_order_survives_a_rerun_and_a_new_process(store):
