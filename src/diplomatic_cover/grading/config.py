@@ -112,8 +112,8 @@ class GradingConfig:
 
 
 def default_config_path() -> Path:
-    """`instructors/grading.toml` in the kit's folder."""
-    root = paths.kit_root()
+    """`instructors/grading.toml` in the open kit (its clone, when the kit is installed)."""
+    root = paths.open_kit_root()
     if root is None:
         raise ConfigError(
             "No grading configuration given, and the kit has no instructors/ folder here: "

@@ -129,7 +129,7 @@ def clean_notebook(text: str, name: str = "notebook") -> str:
 
 def release(*, out: Path, root: Path | None = None) -> Path:
     """Build the class copy in `out` (which must not exist, or be empty); return `out`."""
-    root = Path(root) if root is not None else paths.kit_root()
+    root = Path(root) if root is not None else paths.open_kit_root()
     if root is None:
         raise ReleaseError("Run the release from the open kit (the folder with instructors/).")
     out = Path(out)
