@@ -16,6 +16,8 @@ student writing at once, and network home directories (NFS on JupyterHub) where 
   or the new version, never a half-written one. Before replacing, the writer checks that
   the lock is still its own (a writer stalled past the stale timeout starts over instead
   of overwriting newer answers).
+* Folders are made 0700 and documents written 0600 (`safe_files.private_folder`,
+  `PRIVATE_FILE`): on a shared machine no classmate can read them.
 * A document that cannot be read (not JSON, wrong schema, wrong types) is renamed to
   `<notebook>.json.unreadable-<UTC stamp>`, never deleted or overwritten; the student is
   told through `pop_notices()` and a fresh document is started.
@@ -39,10 +41,12 @@ from diplomatic_cover import paths
 from diplomatic_cover._version import __version__
 from diplomatic_cover.safe_files import (
     DEFAULT_STALE_LOCK_SECONDS,
+    PRIVATE_FILE,
     FileLock,
     StoreError,
     atomic_write_bytes,
     file_lock,
+    private_folder,
     set_aside,
     unlink_quietly,
     utc_now,
@@ -347,7 +351,8 @@ class ResponseStore:
         path = self.document_path(student, notebook)
         for _attempt in range(5):
             try:
-                path.parent.mkdir(parents=True, exist_ok=True)
+                private_folder(self.folder)
+                private_folder(path.parent)
             except OSError as error:
                 raise StoreError(
                     f"Your answers could not be saved: the folder {path.parent} could not be "
@@ -371,7 +376,9 @@ class ResponseStore:
                         raise _LockLost
 
                 try:
-                    atomic_write_bytes(path, _encode(document), before_replace=check_lock)
+                    atomic_write_bytes(
+                        path, _encode(document), before_replace=check_lock, mode=PRIVATE_FILE
+                    )
                 except _LockLost:
                     continue
                 except FileNotFoundError:
