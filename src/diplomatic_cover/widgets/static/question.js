@@ -42,6 +42,28 @@ function wordCount(text) {
   return words.length;
 }
 
+// Leaving the page while a save is pending. Typing is sent after a short pause, so a page
+// reloaded or closed in that pause would lose the last words. When the page is about to go,
+// a pending save is sent at once, and while one is pending or not yet confirmed by the
+// kernel the browser asks before leaving. Returns the function that removes the guard.
+const UNCONFIRMED_MS = 5000;
+
+function guardUnload(isPending, flush) {
+  const onBeforeUnload = (event) => {
+    if (!isPending()) return;
+    flush();
+    event.preventDefault();
+    event.returnValue = ""; // some browsers show the question only when this is set
+  };
+  const onPageHide = () => { if (isPending()) flush(); };
+  window.addEventListener("beforeunload", onBeforeUnload);
+  window.addEventListener("pagehide", onPageHide);
+  return () => {
+    window.removeEventListener("beforeunload", onBeforeUnload);
+    window.removeEventListener("pagehide", onPageHide);
+  };
+}
+
 function render({ model, el: host }) {
   const spec = model.get("spec");
   // Unique per view (a question may be shown twice; each widget may load its own module copy).
@@ -114,6 +136,19 @@ function render({ model, el: host }) {
       timer = setTimeout(push, DEBOUNCE_MS);
     }
   }
+
+  // Unload guard (see guardUnload): typed but not sent, or sent but not confirmed.
+  let sentAt = 0;
+  model.on("change:value", () => {
+    if (JSON.stringify(model.get("value")) === lastSent) sentAt = Date.now(); // our own send
+  });
+  for (const echo of ["change:saved_at", "change:state", "change:message"]) {
+    model.on(echo, () => { sentAt = 0; });
+  }
+  const unguard = guardUnload(
+    () => JSON.stringify(value) !== lastSent || (sentAt > 0 && Date.now() - sentAt < UNCONFIRMED_MS),
+    () => send(true),
+  );
 
   function setValue(v, now = false) {
     value = v;
@@ -352,7 +387,7 @@ function render({ model, el: host }) {
   });
   showStatus();
   showReveal();
-  return () => { clearTimeout(timer); send(true); };
+  return () => { clearTimeout(timer); send(true); unguard(); };
 }
 
 export default { render };
