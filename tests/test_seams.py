@@ -3,8 +3,9 @@
 The graph holds every import statement in `src/diplomatic_cover`, the ones inside functions
 included (only `if TYPE_CHECKING:` blocks are skipped: they never run). Rules:
 
-* only `widgets/` imports a widget library (ipywidgets, anywidget, traitlets, IPython.display)
-  or a widget module, so the command line, the hand-in and the grader run without a kernel;
+* only `widgets/` imports a widget library (ipywidgets, anywidget, ipylab, traitlets,
+  IPython.display) or a widget module, so the command line, the hand-in and the grader run
+  without a kernel;
 * no import cycles;
 * nothing that ships in the class copy imports `instructor/` (which `release` leaves out),
   except where listed below with the reason;
@@ -27,7 +28,7 @@ from diplomatic_cover.instructor.release import _excluded
 ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src"
 PACKAGE = SRC / "diplomatic_cover"
-WIDGET_LIBRARIES = ("ipywidgets", "anywidget", "traitlets", "IPython.display")
+WIDGET_LIBRARIES = ("ipywidgets", "anywidget", "ipylab", "traitlets", "IPython.display")
 WIDGETS = "diplomatic_cover.widgets"
 INSTRUCTOR = "diplomatic_cover.instructor"
 

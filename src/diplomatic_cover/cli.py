@@ -30,13 +30,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--out-dir",
         type=Path,
         default=None,
-        help="folder for the zip (default: submissions/ in the kit, else the current folder)",
+        help="folder for the zip (default: submissions/ in your working copy)",
     )
     submit.add_argument(
         "--exercises",
         type=Path,
         default=None,
-        help="folder of exercise notebooks to include (default: exercises/ in the kit)",
+        help="folder of exercise notebooks to include (default: exercises/ of the working "
+        "copy you are in, e.g. my-work/exercises)",
     )
     submit.add_argument(
         "--verify",
