@@ -22,7 +22,15 @@ from pathlib import Path
 
 from diplomatic_cover import paths
 from diplomatic_cover.safe_files import StoreError
-from diplomatic_cover.setup.workcopy import WorkingCopyError, describe, read_manifest, reset, sync
+from diplomatic_cover.setup.workcopy import (
+    COPIED,
+    NEW,
+    WorkingCopyError,
+    describe,
+    read_manifest,
+    reset,
+    sync,
+)
 
 FIRST_NOTEBOOK = "notebooks/00_start_here.ipynb"
 
@@ -84,6 +92,8 @@ def _update(source: Path, work: Path) -> None:
     outcomes = sync(source, work)
     lines = describe(outcomes, work)
     print(f"Your working copy: {work}")
+    if len(outcomes) > 1 and all(o.action == NEW for o in outcomes):
+        lines = [f"Made it: {len(outcomes)} files copied from the kit's {', '.join(COPIED)}"]
     for line in lines:
         print(f"  {line}")
     if not lines:
