@@ -11,10 +11,11 @@ PORT   ?= 8888
 # Extra flags for `jupyter lab`, e.g. LAB_FLAGS="--no-browser".
 LAB_FLAGS ?=
 NOTEBOOK ?=
-
 # Installs go through uv (from PyPI, installed into the venv by pip), several times faster
 # than pip on a first install (README, "Two commands"); pip does it if uv cannot be had or
-# fails. Both read the same pyproject.toml.
+# fails, or with USE_UV=no. Both read the same pyproject.toml.
+USE_UV ?= yes
+
 define install
 	{ [ -x $(BIN)/uv ] && $(BIN)/uv pip install --quiet --python $(BIN)/python $(1); } \
 	    || $(BIN)/python -m pip install --quiet $(1)
@@ -38,7 +39,9 @@ help:
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (pandas 3, numpy 2.4); found " + sys.version.split()[0])'
 	$(PYTHON) -m venv $(VENV)
+ifeq ($(USE_UV),yes)
 	-$(BIN)/python -m pip install --quiet --disable-pip-version-check uv
+endif
 
 # The stamps make a second run skip the install when nothing it depends on changed.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
