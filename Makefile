@@ -16,8 +16,10 @@ NOTEBOOK ?=
 # fails, or with USE_UV=no. Both read the same pyproject.toml.
 USE_UV ?= yes
 
+UV = $(firstword $(wildcard $(BIN)/uv) $(shell command -v uv 2>/dev/null))
+
 define install
-	{ [ -x $(BIN)/uv ] && $(BIN)/uv pip install --quiet --python $(BIN)/python $(1); } \
+	{ [ "$(USE_UV)" = yes ] && [ -n "$(UV)" ] && $(UV) pip install --quiet --python $(BIN)/python $(1); } \
 	    || $(BIN)/python -m pip install --quiet $(1)
 endef
 
@@ -40,7 +42,7 @@ $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (pandas 3, numpy 2.4); found " + sys.version.split()[0])'
 	$(PYTHON) -m venv $(VENV)
 ifeq ($(USE_UV),yes)
-	-$(BIN)/python -m pip install --quiet --disable-pip-version-check uv
+	$(if $(shell command -v uv 2>/dev/null),,-$(BIN)/python -m pip install --quiet --disable-pip-version-check uv)
 endif
 
 # The stamps make a second run skip the install when nothing it depends on changed.
