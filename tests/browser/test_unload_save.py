@@ -46,13 +46,16 @@ def test_typing_then_reloading_within_100_ms_saves_or_warns(page, lab):
     page.wait_for_timeout(1000)  # the clearing is saved; the store has no such answer now
     assert _stored(lab, timeout=0) is None
 
+    # The page reloads itself 50 ms after the text arrives: "within 100 ms" holds however
+    # slowly the test machine answers the test's own commands.
+    box.evaluate(
+        """area => area.addEventListener("input",
+            () => setTimeout(() => location.reload(), 50), { once: true })"""
+    )
     box.focus()
-    started = time.monotonic()
-    page.keyboard.insert_text(TEXT)
-    typed = time.monotonic() - started
-    page.reload()
+    with page.expect_navigation():
+        page.keyboard.insert_text(TEXT)
 
-    assert typed < 0.1, f"typing took {typed * 1000:.0f} ms; the test needs under 100 ms"
     # The issue asks for one or the other; both happen: the save goes out as the page
     # leaves, and the page asks first.
     stored = _stored(lab)
