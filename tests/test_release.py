@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 import sys
+import sysconfig
 from pathlib import Path
 
 import pytest
@@ -127,14 +128,20 @@ people = rec.people_rows(load_expulsions())
 by_decade = people.groupby(people["date"].dt.year // 10 * 10)["people_expelled"].sum()
 print(check("ex1.by-decade", by_decade))
 """
+    # `python -S`: the class copy alone, not the open kit's editable install (its import hook
+    # would supply the instructor package the copy leaves out); libraries via PYTHONPATH.
     env = {
         **os.environ,
-        "PYTHONPATH": str(class_copy / "src"),
+        "PYTHONPATH": os.pathsep.join([str(class_copy / "src"), sysconfig.get_path("purelib")]),
         "CLASS_COPY": str(class_copy),
         "DIPLOMATIC_COVER_RESPONSES": str(tmp_path / "responses"),
     }
     done = subprocess.run(
-        [sys.executable, "-c", script], cwd=class_copy, env=env, capture_output=True, text=True
+        [sys.executable, "-S", "-c", script],
+        cwd=class_copy,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     assert done.returncode == 0, done.stderr
     assert "✓ ex1.by-decade: Correct." in done.stdout
