@@ -40,6 +40,7 @@ SAVE_ALL = "docmanager:save-all"
 SAVE_TIMEOUT_SECONDS = 10.0
 
 _bridge: Any = None  # one ipylab front end per kernel, made when the first button is drawn
+_NO_BRIDGE = object()  # ipylab is missing or could not be started: do not try again
 
 
 # ---------------------------------------------------------------------------------------
@@ -68,10 +69,11 @@ def save_bridge() -> _Bridge | None:
     if _bridge is None:
         try:
             from ipylab import JupyterFrontEnd
-        except ImportError:
-            return None
-        _bridge = _Bridge(JupyterFrontEnd())
-    return _bridge
+
+            _bridge = _Bridge(JupyterFrontEnd())
+        except Exception:  # missing or broken: Hand in still works, it just cannot save
+            _bridge = _NO_BRIDGE
+    return None if _bridge is _NO_BRIDGE else _bridge
 
 
 def request_save_all(bridge: _Bridge | None) -> bool:
