@@ -17,11 +17,9 @@ NOTEBOOK ?=
 USE_UV ?= yes
 
 UV = $(firstword $(wildcard $(BIN)/uv) $(shell command -v uv 2>/dev/null))
-
-define install
-	{ [ "$(USE_UV)" = yes ] && [ -n "$(UV)" ] && $(UV) pip install --quiet --python $(BIN)/python $(1); } \
-	    || $(BIN)/python -m pip install --quiet $(1)
-endef
+# `$(call install,ARGS)`: uv if there is one (pip if it fails), else pip.
+install = $(if $(and $(filter yes,$(USE_UV)),$(UV)),$(UV) pip install --quiet \
+    --python $(BIN)/python $(1) || )$(BIN)/python -m pip install --quiet $(1)
 
 # Long suites (pytest marker `long`, e.g. the wheel installed in a fresh venv) run only in CI
 # (CI=true, as .ci/run sets) or with `make test-all`; README says what each costs.
