@@ -110,7 +110,9 @@ def test_lists_rankings_and_classifications_read_as_html(store, catalogue):
         "<tr><td>Officials said Russia was holding back.</td>"
         '<td><span class="missing">not placed</span></td></tr>'
     ) in page
-    assert "Agree (4 of 5); confidence: Quite sure" in page
+    assert (
+        "Agree (4 of 5); confidence: Quite sure; why: Channels &lt;matter&gt; in a crisis" in page
+    )
 
 
 def test_a_number_saved_as_not_valid_is_marked_and_shows_what_was_typed(store, catalogue):

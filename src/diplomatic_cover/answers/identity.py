@@ -222,14 +222,14 @@ def set_student(name: str) -> Student:
     payload = {"schema": IDENTITY_SCHEMA, "id": student.id, "name": student.name}
     data = (json.dumps(payload, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        safe_files.private_folder(path.parent)
     except OSError as error:
         raise safe_files.StoreError(
             f"Your name could not be saved: the folder {path.parent} could not be created "
             f"({error.strerror or error}). Tell your instructor."
         ) from error
     with safe_files.file_lock(path):
-        safe_files.atomic_write_bytes(path, data)
+        safe_files.atomic_write_bytes(path, data, mode=safe_files.PRIVATE_FILE)
     return student
 
 

@@ -77,6 +77,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="memory limit of each submission's re-run, all its processes together (default 2048)",
     )
     parser.add_argument("--course", default="", help="course name shown on feedback pages")
+    parser.add_argument(
+        "--rescore",
+        action="store_true",
+        help="score widget answers by the answer key's current rules even where the earlier "
+        "grades in --out used older ones (by default those scores are kept as they were)",
+    )
 
 
 def run_from_args(args: argparse.Namespace) -> int:
@@ -95,4 +101,5 @@ def run_from_args(args: argparse.Namespace) -> int:
         memory_mb=args.memory_mb,
         no_isolation=args.no_isolation,
         course=args.course,
+        rescore=args.rescore,
     )

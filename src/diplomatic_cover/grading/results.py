@@ -24,6 +24,7 @@ TIMED_OUT = "stopped: time or memory limit"
 PENDING = "awaiting manual grading"
 NOT_RUN = "not re-run"
 ERROR = "grading error"
+AFTER_REVEAL = "answered only after the result was shown"
 
 # Student states
 SUBMITTED = "graded"
@@ -126,6 +127,18 @@ def encode_results(students: dict[str, StudentResult], settings: dict[str, Any])
         "students": [asdict(students[key]) for key in sorted(students)],
     }
     return (json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode()
+
+
+def read_settings(path: Path) -> dict[str, Any] | None:
+    """The settings earlier results were graded with; None when there are no readable results."""
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None
+    if not isinstance(document, dict) or document.get("schema") != RESULTS_SCHEMA:
+        return None
+    settings = document.get("settings")
+    return settings if isinstance(settings, dict) else {}
 
 
 def read_results(path: Path) -> dict[str, StudentResult]:

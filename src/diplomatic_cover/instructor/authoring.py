@@ -211,7 +211,7 @@ def default_expectations_path() -> Path:
 
 
 def _root() -> Path:
-    root = paths.kit_root()
+    root = paths.open_kit_root()
     if root is None:
         raise AuthoringError("Run this from the open kit (the folder with instructors/).")
     return root
@@ -314,7 +314,7 @@ def main(
 
 
 def _listing(files: Iterable[Path]) -> str:
-    root = paths.kit_root()
+    root = paths.open_kit_root()
     shown = []
     for path in files:
         try:

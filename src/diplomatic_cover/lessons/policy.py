@@ -596,7 +596,7 @@ def role_cards_markdown() -> str:
 
 
 def _repo_root() -> Path:
-    root = paths.kit_root()
+    root = paths.open_kit_root()
     return root if root is not None else Path.cwd()
 
 
