@@ -77,6 +77,11 @@ def lab_environment(home: Path) -> dict[str, str]:
     (settings / "notification.jupyterlab-settings").write_text(
         json.dumps({"fetchNews": "false", "checkForUpdates": False})
     )
+    # Every cell attached and drawn ("none"), not only those in view: the accessibility audit
+    # reads every output of a notebook, and JupyterLab's default skips drawing the others.
+    notebook = home / "lab-settings" / "@jupyterlab" / "notebook-extension"
+    notebook.mkdir(parents=True, exist_ok=True)
+    (notebook / "tracker.jupyterlab-settings").write_text(json.dumps({"windowingMode": "none"}))
     env = dict(os.environ)
     env.update(
         JUPYTERLAB_SETTINGS_DIR=str(home / "lab-settings"),

@@ -1,8 +1,11 @@
 """The catalogue is the one list of the kit's questions; the answer key stays separate."""
 
+import json
+
 import pytest
 
 from diplomatic_cover.answers.catalogue import (
+    CLOSED_FORMS,
     QUESTION_TYPES,
     CatalogueError,
     format_answer,
@@ -50,28 +53,85 @@ def test_an_unknown_id_names_the_catalogue():
         load_catalogue()["99.no-such-question"]
 
 
+FLAGS = "natural_order = true\npractice = false\npoolable = false\n"
+
+
+def _question(qtype="single", flags=FLAGS, **keys):
+    """One catalogue question as TOML: a valid single choice unless told otherwise."""
+    keys = {"points": "1", **keys}
+    if qtype in ("single", "multiple", "ranking"):
+        keys.setdefault("options", '[{id = "a", label = "A"}, {id = "b", label = "B"}]')
+    lines = ['id = "01.a"', 'notebook = "01_x"', f'type = "{qtype}"', 'prompt = "p"']
+    lines += [f"{k} = {v}" for k, v in keys.items()]
+    return "[[question]]\n" + "\n".join(lines) + "\n" + flags
+
+
 @pytest.mark.parametrize(
     ("toml", "message"),
     [
-        ('[[question]]\nid = "bad id"\nnotebook = "01_x"\ntype = "text"\nprompt = "p"', "ids look"),
-        ('[[question]]\nid = "01.a"\nnotebook = "02_x"\ntype = "text"\nprompt = "p"', "notebook"),
-        ('[[question]]\nid = "01.a"\nnotebook = "01_x"\ntype = "essay"\nprompt = "p"', "type"),
-        (
-            '[[question]]\nid = "01.a"\nnotebook = "01_x"\ntype = "single"\nprompt = "p"\n'
-            'options = [{id = "a", label = "A"}]',
-            "two options",
-        ),
-        (
-            '[[question]]\nid = "01.a"\nnotebook = "01_x"\ntype = "number"\nprompt = "p"\n'
-            "min = 5\nmax = 1",
-            "min < max",
-        ),
+        (_question().replace('"01.a"', '"bad id"'), "ids look"),
+        (_question().replace('"01_x"', '"02_x"'), "notebook"),
+        (_question("essay"), "type"),
+        (_question(options='[{id = "a", label = "A"}]'), "two options"),
+        (_question("number", min="5", max="1"), "min < max"),
         ("[[question]\n", "not valid TOML"),
+        (_question(flags="practice = false\npoolable = false\n"), "state natural_order"),
+        (_question(flags="natural_order = true\npoolable = false\n"), "state practice"),
+        (_question(flags="natural_order = true\npractice = false\npoolable = 1\n"), "poolable"),
+        (_question("text", flags=FLAGS.replace("true", "false")), "shown as written"),
+        (_question("text", flags=FLAGS.replace("poolable = false", "poolable = true"),
+                   points="0"), "free text"),
+        (_question(flags=FLAGS.replace("poolable = false", "poolable = true")), "never pooled"),
+        (
+            _question(options='[{id = "a", label = "A", correct = true}, {id = "b", label = "B"}]'),
+            "never in the public catalogue",
+        ),
+        (_question(explain='"why"'), "never in the public catalogue"),
+        (_question(flags=FLAGS.replace("practice = false", "practice = true")), "never graded"),
+        (
+            _question(
+                flags=FLAGS.replace("practice = false", "practice = true"),
+                points="0",
+                options='[{id = "a", label = "A", correct = true, explain = "Yes"}, '
+                '{id = "b", label = "B"}]',
+            ),
+            "every option of a practice single",
+        ),
+        (
+            _question(
+                flags=FLAGS.replace("practice = false", "practice = true"),
+                points="0",
+                options='[{id = "a", label = "A", correct = true, explain = "Yes"}, '
+                '{id = "b", label = "B", correct = true, explain = "Also"}]',
+            ),
+            "one correct option",
+        ),
+        (
+            _question(
+                "number", flags=FLAGS.replace("practice = false", "practice = true"),
+                points="0", min="0", max="9",
+            ),
+            "one explain for the whole question",
+        ),
     ],
-)
+)  # fmt: skip
 def test_authoring_mistakes_get_a_clear_message(toml, message):
     with pytest.raises(CatalogueError, match=message):
         parse_catalogue(toml)
+
+
+def test_a_well_formed_question_of_each_kind_parses():
+    assert parse_catalogue(_question())["01.a"].natural_order is True
+    practice = _question(
+        "multiple",
+        flags="natural_order = false\npractice = true\npoolable = true\n",
+        points="0",
+        options='[{id = "a", label = "A", correct = true, explain = "Yes"}, '
+        '{id = "b", label = "B", explain = "No"}]',
+    )
+    question = parse_catalogue(practice)["01.a"]
+    assert (question.practice, question.poolable, question.natural_order) == (True, True, False)
+    assert [o.correct for o in question.options] == [True, False]
 
 
 def test_markdown_prompts_render_and_raw_html_is_escaped():
@@ -86,6 +146,9 @@ def test_answers_read_as_plain_text_per_type():
     assert format_answer(c["00.tour-scale"], {"point": 4, "confidence": 3}) == (
         "Agree (4 of 5); confidence: Quite sure"
     )
+    assert format_answer(c["00.tour-scale"], {"point": 2, "why": " Spies\nfirst "}) == (
+        "Disagree (2 of 5); why: Spies first"
+    )
     assert format_answer(c["00.tour-number"], {"raw": "sixty", "number": None}) == (
         "sixty (not a valid number)"
     )
@@ -94,3 +157,66 @@ def test_answers_read_as_plain_text_per_type():
     )
     assert format_answer(c["00.tour-text"], "   ") == "(not answered)"
     assert not is_answered(c["00.tour-scale"], {"point": None, "confidence": 2})
+
+
+def test_option_labels_are_plain_text_without_markdown():
+    # Labels are drawn as text (a radio button's label, a report's list), so `code` or
+    # **bold** would show its backticks and stars, as `05.exit-1` once did.
+    marked = [
+        (q.id, choice.label)
+        for q in load_catalogue().values()
+        for choice in (*q.options, *q.statements, *q.labels)
+        if any(mark in choice.label for mark in ("`", "**", "]("))
+    ]
+    assert marked == []
+
+
+def test_practice_questions_have_their_feedback_in_the_catalogue_not_the_key():
+    catalogue, key = load_catalogue(), load_answer_key()
+    practice = [q for q in catalogue.values() if q.practice]
+    assert {q.type for q in practice} >= {"single", "multiple"}
+    for question in practice:
+        assert question.id not in key, question.id
+        spec = json.dumps(question.to_spec(), ensure_ascii=False)
+        texts = [t for t in (question.explain, *(o.explain for o in question.options)) if t]
+        assert texts, question.id
+        assert not [t for t in texts if t in spec], question.id  # shown after an attempt only
+
+
+def test_the_room_can_pool_every_closed_form_view_and_no_graded_question():
+    catalogue = load_catalogue()
+    for question in catalogue.values():
+        if question.opinion and question.type in CLOSED_FORMS:
+            assert question.poolable, question.id
+        if question.points:
+            assert not question.poolable, question.id
+    assert not any(q.poolable for q in catalogue.values() if q.type not in CLOSED_FORMS)
+
+
+def _graded(kind):
+    catalogue, key = load_catalogue(), load_answer_key()
+    return [(q, key[q.id].correct) for q in catalogue.values() if q.type == kind and q.points]
+
+
+def test_the_right_option_is_the_longest_in_at_most_a_third_of_graded_single_choices():
+    """A test-wise student who picks the longest option must not beat chance by much."""
+    singles = _graded("single")
+    longest = [
+        q.id
+        for q, correct in singles
+        if len(q.option_label(correct)) >= max(len(o.label) for o in q.options)
+    ]
+    assert len(singles) >= 20
+    assert len(longest) * 3 <= len(singles), longest
+
+
+def test_no_more_than_a_third_of_multiple_choice_keys_are_the_first_options_listed():
+    """Shuffling hides positions in the widget; the catalogue should not rely on it."""
+    multiples = _graded("multiple")
+    first = [
+        q.id
+        for q, correct in multiples
+        if {o.id for o in q.options[: len(correct)]} == set(correct)
+    ]
+    assert len(multiples) >= 8
+    assert len(first) * 3 <= len(multiples), first

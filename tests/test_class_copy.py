@@ -9,6 +9,7 @@ from any copy) but needs the hidden checks, and says so when they are missing.
 import os
 import subprocess
 import sys
+import sysconfig
 import zipfile
 
 import pytest
@@ -23,16 +24,18 @@ def class_copy(tmp_path_factory):
 
 @pytest.fixture
 def run(class_copy, tmp_path):
+    # `python -S` and the libraries' folder on PYTHONPATH: the class copy alone, without the
+    # open kit's editable install, whose import hook would supply the package it leaves out.
     env = {
         **os.environ,
-        "PYTHONPATH": str(class_copy / "src"),
+        "PYTHONPATH": os.pathsep.join([str(class_copy / "src"), sysconfig.get_path("purelib")]),
         "DIPLOMATIC_COVER_RESPONSES": str(tmp_path / "responses"),
         "JUPYTERHUB_USER": "Ana Silva",
     }
 
     def command(*args):
         return subprocess.run(
-            [sys.executable, "-m", "diplomatic_cover.cli", *args],
+            [sys.executable, "-S", "-m", "diplomatic_cover.cli", *args],
             cwd=tmp_path,
             env=env,
             capture_output=True,

@@ -28,3 +28,21 @@ def test_a_figure_without_alt_text_is_refused():
     with pytest.raises(ValueError, match="alternative text"):
         Figure(fig, alt="  ")
     plt.close(fig)
+
+
+def test_a_table_of_text_is_shown_whole_left_aligned_with_numbers_on_the_right():
+    import pandas as pd
+
+    from diplomatic_cover.lessons.figures import Table
+
+    frame = pd.DataFrame(
+        {"Option": ["<b>Restore</b>", "Wait"], "Why": ["word " * 30, "x"], "Score": [3.25, 4]}
+    )
+    page = Table(frame, caption="A & B", source="Kit").html
+    assert page.count("word") == 30  # the whole cell, not cut off with '...'
+    assert "&lt;b&gt;Restore" in page and "<b>" not in page
+    assert "<caption>A &amp; B</caption>" in page
+    assert '<th scope="row">&lt;b&gt;Restore&lt;/b&gt;</th>' in page  # each row has a header
+    assert '<td class="num">3.25</td>' in page and '<td class="num">4</td>' in page
+    assert "text-align:left" in page  # JupyterLab would right-align every cell
+    assert "Score" in repr(Table(frame))  # readable as text in a terminal too

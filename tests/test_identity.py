@@ -156,3 +156,23 @@ def test_a_damaged_saved_name_is_kept_aside_and_the_login_name_used(
     assert identity.pop_notices() == []
     # Choosing a name again works as usual.
     assert set_student("Ana").id == "ana" and current_student().id == "ana"
+
+
+def test_the_name_box_stays_empty_until_a_name_is_saved(answers_folder, monkeypatch):
+    from diplomatic_cover.widgets.session import NameBox, start
+
+    monkeypatch.setattr(identity.getpass, "getuser", lambda: "root")
+    box = NameBox()
+    assert box.name == ""  # never the login name "root" offered as the student's own
+    assert "not saved your name yet" in box.status and "“root”" in box.status
+    assert "login name" in start("00_start_here")._repr_html_()
+    set_student("Ana Silva")
+    assert NameBox().name == "Ana Silva"
+    assert "login name" not in start("00_start_here")._repr_html_()
+
+
+def test_on_a_hub_the_name_box_offers_the_hub_user_name(answers_folder, monkeypatch):
+    from diplomatic_cover.widgets.session import NameBox
+
+    monkeypatch.setenv("JUPYTERHUB_USER", "ana-silva")
+    assert NameBox().name == "ana-silva"

@@ -20,10 +20,28 @@ def test_there_are_notebooks_to_check():
     assert any(p.parent.name == "notebooks" for p in NOTEBOOKS)
 
 
+# What a failure most likely means, and what to do: a lab session opened the kit's own copy.
+RUN_IN_PLACE = (
+    "{name} holds a lab session's outputs or settings: it was opened in JupyterLab in place. "
+    "Students work in my-work/, which `make lab` makes from these files. To keep what this "
+    "file holds, copy it into my-work/ first; then restore the kit's copy with "
+    "`git checkout -- {relative}`. Answers are safe: they live in responses/, not in notebooks."
+)
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: str(p.relative_to(ROOT)))
 def test_notebook_is_committed_clean(path):
     text = path.read_text(encoding="utf-8")
     nb = json.loads(text)
+    hint = RUN_IN_PLACE.format(name=path.name, relative=path.relative_to(ROOT).as_posix())
+    metadata = nb["metadata"]
+    opened_in_lab = (
+        any(cell.get("outputs") or cell.get("execution_count") for cell in nb["cells"])
+        or not set(metadata) <= ALLOWED_NOTEBOOK_METADATA
+        or metadata.get("language_info") != {"name": "python"}
+        or (metadata.get("kernelspec") or {}).get("display_name") != "Python 3"
+    )
+    assert not opened_in_lab, hint
     assert nb["metadata"]["kernelspec"] == {
         "display_name": "Python 3",
         "language": "python",

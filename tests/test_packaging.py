@@ -38,3 +38,16 @@ def test_environment_test_yml_lists_the_same_test_tools_and_bounds_as_pyproject(
     conda = dict(_split(d) for d in env["dependencies"])
     assert conda == wanted
     assert env["name"] == yaml.safe_load((ROOT / "environment.yml").read_text())["name"]
+
+
+def test_pyproject_lists_every_package_folder_and_maps_the_record_into_the_package():
+    """`packages` is a list (a mapped folder cannot be found), so a new folder must join it."""
+    setuptools = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    package = ROOT / "src" / "diplomatic_cover"
+    folders = {
+        ".".join(("diplomatic_cover", *p.relative_to(package).parts))
+        for p in [package, *package.rglob("*")]
+        if p.is_dir() and "__pycache__" not in p.parts
+    }
+    assert set(setuptools["packages"]) == folders | {"diplomatic_cover.dataset"}
+    assert setuptools["package-dir"] == {"": "src", "diplomatic_cover.dataset": "data"}

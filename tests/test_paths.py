@@ -30,3 +30,23 @@ def test_submissions_go_beside_a_moved_store(monkeypatch, tmp_path):
     assert paths.submissions_dir() == tmp_path / "submissions"
     monkeypatch.setenv(paths.SUBMISSIONS_ENV, str(tmp_path / "hand-in"))
     assert paths.submissions_dir() == tmp_path / "hand-in"
+
+
+def test_an_editable_install_reads_the_record_from_the_repository():
+    assert paths.data_dir() == paths.kit_root() / "data"
+
+
+def test_an_installed_package_reads_its_own_copy_of_the_record(monkeypatch, tmp_path):
+    (tmp_path / paths.PACKAGED_DATA).mkdir()
+    monkeypatch.setattr(paths, "package_path", lambda *parts: tmp_path.joinpath(*parts))
+    assert paths.data_dir() == tmp_path / paths.PACKAGED_DATA
+
+
+def test_an_installed_kit_finds_the_instructors_kit_from_the_current_folder(monkeypatch, tmp_path):
+    monkeypatch.setattr(paths, "kit_root", lambda: None)
+    for name in ("instructors", "notebooks"):
+        (tmp_path / "open-kit" / name).mkdir(parents=True)
+    monkeypatch.chdir(tmp_path / "open-kit" / "instructors")
+    assert paths.open_kit_root() == tmp_path / "open-kit"
+    monkeypatch.chdir(tmp_path)
+    assert paths.open_kit_root() is None

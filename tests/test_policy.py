@@ -198,6 +198,21 @@ def test_the_explorer_recomputes_when_a_slider_moves():
     assert explorer.weights == DEFAULT_WEIGHTS
 
 
+def test_the_explorer_sets_its_outputs_as_widget_state_never_as_printed_output():
+    # Printed output inside `with out:` could reach JupyterLab's log console when sliders
+    # moved quickly; set as the Output's state, it always lands under the sliders.
+    explorer = MatrixExplorer()
+    explorer.widget  # noqa: B018 (built on first use)
+    explorer._weight_sliders["alliance"].value = 8
+    kinds = [o["output_type"] for o in explorer._out.outputs]
+    assert kinds == ["display_data"] * 3
+    html = explorer._out.outputs[2]["data"]["text/html"]
+    assert "Raising it" in html and "text-align:left" in html  # the flips, readable
+    for weight in explorer._weight_sliders.values():
+        weight.value = 0
+    assert explorer._out.outputs[0]["text"].startswith("All weights are 0")
+
+
 def test_options_and_criteria_have_unique_ids():
     assert len({o.id for o in OPTIONS}) == len(OPTIONS) == 4
     assert len({c.id for c in CRITERIA}) == len(CRITERIA) == 7

@@ -343,3 +343,15 @@ def test_the_mirror_facts_in_the_answer_key(ratios):
     skripal_round = mirrors["measure_date"].between("2018-03-14", "2018-04-13")
     assert skripal_round.sum() == 28
     assert set(mirrors.loc[skripal_round, "answering_party"]) == {"Russia"}
+
+
+def test_the_twin_explorer_has_a_named_slider_and_redraws_its_table():
+    from diplomatic_cover.reciprocity_game import twin_explorer
+
+    box = twin_explorer()
+    slider, out = box.children
+    assert slider.description == "Share of moves misread"
+    first = out.outputs[0]["data"]["text/html"]
+    slider.value = 0.3
+    again = out.outputs[0]["data"]["text/html"]
+    assert "30% of moves misread" in again and again != first

@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 import sys
+import sysconfig
 from pathlib import Path
 
 import pytest
@@ -127,14 +128,20 @@ people = rec.people_rows(load_expulsions())
 by_decade = people.groupby(people["date"].dt.year // 10 * 10)["people_expelled"].sum()
 print(check("ex1.by-decade", by_decade))
 """
+    # `python -S`: the class copy alone, not the open kit's editable install (its import hook
+    # would supply the instructor package the copy leaves out); libraries via PYTHONPATH.
     env = {
         **os.environ,
-        "PYTHONPATH": str(class_copy / "src"),
+        "PYTHONPATH": os.pathsep.join([str(class_copy / "src"), sysconfig.get_path("purelib")]),
         "CLASS_COPY": str(class_copy),
         "DIPLOMATIC_COVER_RESPONSES": str(tmp_path / "responses"),
     }
     done = subprocess.run(
-        [sys.executable, "-c", script], cwd=class_copy, env=env, capture_output=True, text=True
+        [sys.executable, "-S", "-c", script],
+        cwd=class_copy,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     assert done.returncode == 0, done.stderr
     assert "✓ ex1.by-decade: Correct." in done.stdout
@@ -155,3 +162,100 @@ def test_a_release_with_stale_exercises_is_refused(tmp_path):
     (kit / "exercises" / "ex2_plot.ipynb").write_text("{}\n", encoding="utf-8")
     with pytest.raises(ReleaseError, match="out of date"):
         release(out=tmp_path / "out", root=kit)
+
+
+# --- answer keys released after the deadline -------------------------------------------
+
+
+@pytest.fixture
+def copy_with_01_key(class_copy, tmp_path):
+    copy = tmp_path / "copy"
+    shutil.copytree(class_copy, copy)
+    assert main(out=copy, with_key=["01"]) == 0
+    return copy
+
+
+def test_a_released_key_is_written_where_the_class_copy_reads_it(copy_with_01_key):
+    keys = copy_with_01_key / "src" / "diplomatic_cover" / "questions" / "answer_key"
+    assert sorted(p.name for p in keys.iterdir()) == [
+        "01_reading_the_article.toml",
+        "released.json",
+    ]
+    released = load_answer_key(keys)
+    assert set(released) == {qid for qid in load_answer_key() if qid.startswith("01.")}
+    record = json.loads((keys / "released.json").read_text(encoding="utf-8"))
+    assert list(record["released"]) == ["01_reading_the_article"]
+
+
+def test_the_scanner_allows_a_released_key_and_nothing_more(copy_with_01_key):
+    assert find_secrets(copy_with_01_key, ROOT) == []
+    key = ROOT / "src" / "diplomatic_cover" / "questions" / "answer_key"
+    notes = copy_with_01_key / "notebooks" / "notes.md"  # say, a page of class notes
+    released_text = load_answer_key(key / "01_reading_the_article.toml")["01.exit-1"].model_answer
+    withheld_text = load_answer_key(key / "02_espionage_risk.toml")["02.selection"].model_answer
+    notes.write_text(released_text, encoding="utf-8")  # released: no longer a secret
+    assert find_secrets(copy_with_01_key, ROOT) == []
+    notes.write_text(released_text + "\n\n" + withheld_text, encoding="utf-8")
+    found = find_secrets(copy_with_01_key, ROOT)  # another notebook's key: still a secret
+    assert found and all(line.startswith("notebooks/notes.md: secret text") for line in found)
+
+
+def test_a_key_copied_in_by_hand_is_still_a_secret(copy_with_01_key):
+    keys = copy_with_01_key / "src" / "diplomatic_cover" / "questions" / "answer_key"
+    shutil.copy(
+        ROOT / "src" / "diplomatic_cover" / "questions" / "answer_key" / "02_espionage_risk.toml",
+        keys,
+    )
+    found = find_secrets(copy_with_01_key, ROOT)
+    assert any(
+        line.startswith(f"{keys.relative_to(copy_with_01_key).as_posix()}/02_") for line in found
+    )
+
+
+def test_releasing_more_keys_adds_to_the_record(copy_with_01_key, capsys):
+    assert main(out=copy_with_01_key, with_key=["ex4_argument_memo", "01"]) == 0
+    assert "ex4_argument_memo" in capsys.readouterr().out
+    keys = copy_with_01_key / "src" / "diplomatic_cover" / "questions" / "answer_key"
+    record = json.loads((keys / "released.json").read_text(encoding="utf-8"))
+    assert list(record["released"]) == ["01_reading_the_article", "ex4_argument_memo"]
+    assert find_secrets(copy_with_01_key, ROOT) == []
+
+
+@pytest.mark.parametrize(
+    ("with_key", "message"),
+    [(["07"], "No answer key for '07'"), (["01"], "not a class copy")],
+)
+def test_a_key_release_that_cannot_be_done_says_why_and_writes_nothing(
+    tmp_path, capsys, with_key, message
+):
+    target = tmp_path / "not-a-copy"
+    target.mkdir()
+    if message.startswith("No answer key"):
+        (target / "CLASS_COPY.md").write_text("# Class copy\n", encoding="utf-8")
+    assert main(out=target, with_key=with_key) == 1
+    assert message in capsys.readouterr().err
+    assert not (target / "src").exists()
+
+
+def test_in_the_class_copy_a_released_notebook_offers_its_model_answers(copy_with_01_key, tmp_path):
+    script = """
+from diplomatic_cover.question_widget import ask
+for qid, value in (("01.exit-1", "nothing"), ("02.selection", "no-selected")):
+    widget = ask(qid)
+    widget.value = value
+    print(qid, widget.can_compare)
+"""
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(copy_with_01_key / "src"),
+        "DIPLOMATIC_COVER_RESPONSES": str(tmp_path / "responses"),
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=copy_with_01_key,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["01.exit-1", "True", "02.selection", "False"]

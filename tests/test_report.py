@@ -66,14 +66,14 @@ def test_the_title_names_the_student_and_the_date(store, catalogue):
         ANA, store, catalogue, generated_at=datetime(2026, 11, 27, 10, 42, tzinfo=UTC)
     )
     assert "<title>Answers of Ana Silva, 2026-11-27: Diplomatic Cover</title>" in page
-    assert "<h1>Answers of Ana Silva</h1>" in page
+    assert "<h1>Answers of <bdi>Ana Silva</bdi></h1>" in page
 
 
 def test_a_script_typed_as_an_answer_is_shown_as_text_never_run(store, catalogue):
     fill_store(store)
     page = build_report(ANA, store, catalogue)
     assert "<script" not in page
-    assert "&lt;script&gt;alert(&quot;pwned&quot;)&lt;/script&gt;" in page
+    assert "&lt;script&gt;alert(&#34;pwned&#34;)&lt;/script&gt;" in page
     assert not {"script", "img"} & Tags(page).names()
 
 
@@ -89,7 +89,10 @@ def test_the_page_loads_nothing_from_anywhere(store, catalogue):
     hrefs = [attrs["href"] for tag, attrs in tags.tags if tag == "a"]
     assert "https://example.org/vienna" in hrefs
     assert all(h.startswith("#") for h in hrefs if h != "https://example.org/vienna")
-    assert "default-src 'none'" in page  # and the browser is told to refuse any load
+    policy = [
+        a["content"] for t, a in tags.tags if a.get("http-equiv") == "Content-Security-Policy"
+    ]
+    assert policy == ["default-src 'none'; style-src 'unsafe-inline'; img-src data:"]
 
 
 def test_prompts_are_rendered_from_markdown(store, catalogue):
@@ -107,7 +110,9 @@ def test_lists_rankings_and_classifications_read_as_html(store, catalogue):
         "<tr><td>Officials said Russia was holding back.</td>"
         '<td><span class="missing">not placed</span></td></tr>'
     ) in page
-    assert "Agree (4 of 5); confidence: Quite sure" in page
+    assert (
+        "Agree (4 of 5); confidence: Quite sure; why: Channels &lt;matter&gt; in a crisis" in page
+    )
 
 
 def test_a_number_saved_as_not_valid_is_marked_and_shows_what_was_typed(store, catalogue):
@@ -135,7 +140,7 @@ def test_recorded_checks_are_listed(store, catalogue):
     fill_store(store)
     page = build_report(ANA, store, catalogue)
     assert "Recorded checks" in page
-    assert '<code>expelled-total</code></td><td><span class="passed">passed</span>' in page
+    assert '<code>expelled-total</code>: <span class="passed">passed</span> · 60' in page
 
 
 def test_an_answer_of_an_unexpected_shape_is_shown_raw_instead_of_failing(store, catalogue):

@@ -215,13 +215,15 @@ def test_an_unwritable_destination_is_a_clear_error(tmp_path, store, catalogue):
         build_submission(ANA, store=store, out_dir=blocker, catalogue=catalogue)
 
 
-def test_by_default_files_go_to_submissions_beside_the_notebooks(monkeypatch):
+def test_by_default_files_go_to_submissions_in_the_working_copy(monkeypatch, tmp_path):
     monkeypatch.delenv(paths.RESPONSES_ENV, raising=False)
     monkeypatch.delenv(paths.SUBMISSIONS_ENV, raising=False)
-    root = paths.kit_root()
-    assert root is not None
-    assert submit.default_out_dir() == root / "submissions"
-    assert submit.default_exercises_dir() == root / "exercises"
+    work = tmp_path / "my-work"
+    (work / "notebooks").mkdir(parents=True)
+    (work / "exercises").mkdir()
+    monkeypatch.chdir(work / "notebooks")  # a kernel runs in its notebook's folder
+    assert submit.default_out_dir() == work / "submissions"
+    assert submit.default_exercises_dir() == work / "exercises"
 
 
 def test_an_installed_kit_without_a_folder_writes_to_the_current_folder(monkeypatch, tmp_path):

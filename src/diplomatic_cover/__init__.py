@@ -1,6 +1,6 @@
 """Diplomatic Cover: the code behind the kit's notebooks.
 
-The notebooks use a handful of names: `check_setup`, `start`, `name_box`, `ask`,
+The notebooks use a handful of names: `check_setup`, `start`, `name_box`, `ask`, `reveal`,
 `progress` and `submit_button`. Importing this package must stay cheap (a student's first
 cell waits for it), so those names are loaded on first use, and heavy libraries (nbformat,
 jsonschema, pandas, matplotlib) are imported inside the functions that need them.
@@ -18,13 +18,23 @@ from diplomatic_cover.setup.check import check_setup
 
 _LAZY = {
     "ask": "diplomatic_cover.widgets.question",
+    "reveal": "diplomatic_cover.answers.reveals",
     "start": "diplomatic_cover.widgets.session",
     "name_box": "diplomatic_cover.widgets.session",
     "progress": "diplomatic_cover.widgets.progress",
     "submit_button": "diplomatic_cover.widgets.handin",
 }
 
-__all__ = ["__version__", "ask", "check_setup", "name_box", "progress", "start", "submit_button"]
+__all__ = [
+    "__version__",
+    "ask",
+    "check_setup",
+    "name_box",
+    "progress",
+    "reveal",
+    "start",
+    "submit_button",
+]
 
 
 def __getattr__(name: str) -> Any:

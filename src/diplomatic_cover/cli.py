@@ -30,13 +30,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--out-dir",
         type=Path,
         default=None,
-        help="folder for the zip (default: submissions/ in the kit, else the current folder)",
+        help="folder for the zip (default: submissions/ in your working copy)",
     )
     submit.add_argument(
         "--exercises",
         type=Path,
         default=None,
-        help="folder of exercise notebooks to include (default: exercises/ in the kit)",
+        help="folder of exercise notebooks to include (default: exercises/ of the working "
+        "copy you are in, e.g. my-work/exercises)",
     )
     submit.add_argument(
         "--verify",
@@ -63,7 +64,19 @@ def build_parser() -> argparse.ArgumentParser:
     release = sub.add_parser(
         "release", help="build the class copy of the kit (no instructors' material, no answers)"
     )
-    release.add_argument("--out", type=Path, required=True, help="an empty or new folder")
+    release.add_argument(
+        "--out",
+        type=Path,
+        required=True,
+        help="an empty or new folder (with --with-key: the class copy built earlier)",
+    )
+    release.add_argument(
+        "--with-key",
+        nargs="+",
+        metavar="NOTEBOOK",
+        help="after the deadline: write these notebooks' answer keys (01, ex4, or full names) "
+        "into the class copy in --out, so students see the model answers",
+    )
     release.add_argument(
         "--allow-modified",
         action="append",
@@ -111,7 +124,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "release":
             from diplomatic_cover.instructor.release import main as release_main
 
-            return release_main(out=args.out, allow_modified=args.allow_modified)
+            return release_main(
+                out=args.out, with_key=args.with_key, allow_modified=args.allow_modified
+            )
     except ModuleNotFoundError as error:
         # The class copy leaves out the whole instructor package (see instructor/release.py).
         if error.name not in (

@@ -1,10 +1,18 @@
-"""Where the kit's files live: its root folder, its data, and the students' answer store.
+"""Where the kit's files live: the installed package, the student's working copy, the store.
 
-The answer store defaults to `responses/` at the kit root, so a student who opens the kit
-with `make lab` sees their answers beside the notebooks. When the kit is installed read-only
-(a JupyterHub image, a site-packages install) there is no writable root, and answers go to
-the user's data folder instead. `DIPLOMATIC_COVER_RESPONSES` overrides both, which is how
-tests and hub administrators point the store elsewhere.
+Three places, kept apart:
+
+* **The installed kit**: code, question catalogue and the expulsion record. The record is
+  package data (`data/` in the repository, mapped into the package as `dataset/` by
+  pyproject.toml), so a plain install on a JupyterHub image has it; an editable install
+  (`make lab`) reads the repository's own `data/`.
+* **The working copy** (`my-work/`, made by `make lab` or `python -m diplomatic_cover lab`
+  from the tracked notebooks and exercises; see `setup/workcopy.py`): the notebooks a student
+  edits and runs. Hand in takes the exercise notebooks from here, found from the notebook's
+  own folder (a kernel's current folder), never from the installed kit.
+* **The answer store**: `responses/` at a writable kit root; the user's data folder when the
+  kit is installed read-only; `DIPLOMATIC_COVER_RESPONSES` overrides both, which is how tests
+  and hub administrators point the store elsewhere.
 """
 
 from __future__ import annotations
@@ -14,6 +22,12 @@ from pathlib import Path
 
 RESPONSES_ENV = "DIPLOMATIC_COVER_RESPONSES"
 SUBMISSIONS_ENV = "DIPLOMATIC_COVER_SUBMISSIONS"
+#: The working copy's folder inside a kit folder, and the file that marks its root (it holds
+#: the hashes of what was copied; `setup/workcopy.py` writes it).
+WORK_DIR = "my-work"
+WORK_MARKER = ".diplomatic-cover-copy.json"
+#: The record's folder inside the installed package (pyproject.toml maps `data/` there).
+PACKAGED_DATA = "dataset"
 
 
 def kit_root() -> Path | None:
@@ -48,14 +62,69 @@ def package_path(*parts: str) -> Path:
 
 
 def data_dir() -> Path:
-    """Return the folder holding the kit's data files."""
+    """Return the folder holding the kit's data files (the expulsion record and its codebook).
+
+    An installed package holds them as `dataset/`; an editable install (`make lab`) has no
+    such folder and reads the repository's `data/` (the one copy pyproject.toml maps).
+    """
+    packaged = package_path(PACKAGED_DATA)
+    if packaged.is_dir():
+        return packaged
     root = kit_root()
-    if root is None:
-        raise FileNotFoundError(
-            "The kit's data/ folder was not found: open the kit from its own folder "
-            "(`make lab`) so the notebooks and data sit side by side."
-        )
-    return root / "data"
+    if root is not None and (root / "data").is_dir():
+        return root / "data"
+    raise FileNotFoundError(
+        "The kit's data files were not found: they ship inside the package, so this "
+        "installation is incomplete. Reinstall the kit (`make lab`, or pip install)."
+    )
+
+
+def open_kit_root(start: Path | None = None) -> Path | None:
+    """Return the open kit's folder (the repository with `instructors/`), if there is one.
+
+    The instructors' tools (grading settings, exercise sources, the class copy) live only in
+    the open kit. An editable install knows its folder; an installed package looks from
+    `start` (default: the current folder) upwards, so `diplomatic-cover grade` run inside a
+    clone of the kit finds it there.
+    """
+    root = kit_root()
+    if root is not None and (root / "instructors").is_dir():
+        return root
+    here = Path(start) if start is not None else Path.cwd()
+    for folder in (here, *here.parents):
+        if (folder / "instructors").is_dir() and (folder / "notebooks").is_dir():
+            return folder
+    return None
+
+
+def _is_kit_folder(folder: Path) -> bool:
+    return (folder / "notebooks").is_dir() and (folder / "exercises").is_dir()
+
+
+def working_copy(start: Path | None = None) -> Path | None:
+    """Return the student's working copy that `start` (default: the current folder) is in.
+
+    A kernel's current folder is its notebook's folder, so from `my-work/exercises/` this is
+    `my-work/`. Looking upwards from `start`, the first folder that is a working copy (holds
+    `WORK_MARKER`), holds one (`my-work/` with the marker), or is laid out like the kit
+    (`notebooks/` and `exercises/` side by side: a class copy opened as it is) wins. None when
+    `start` is in none of these.
+    """
+    here = Path(start) if start is not None else Path.cwd()
+    for folder in (here, *here.parents):
+        if (folder / WORK_MARKER).is_file():
+            return folder
+        if (folder / WORK_DIR / WORK_MARKER).is_file():
+            return folder / WORK_DIR
+        if _is_kit_folder(folder):
+            return folder
+    return None
+
+
+def exercises_dir(start: Path | None = None) -> Path | None:
+    """Return the `exercises/` folder of the working copy `start` is in (see `working_copy`)."""
+    work = working_copy(start)
+    return work / "exercises" if work is not None else None
 
 
 def user_data_home() -> Path:
@@ -84,14 +153,18 @@ def submissions_dir() -> Path:
 
     Order: the `DIPLOMATIC_COVER_SUBMISSIONS` variable; `submissions/` beside a store moved with
     `DIPLOMATIC_COVER_RESPONSES` (so a test or hub set-up keeps both together); `submissions/`
-    at a writable kit root; else the current folder, which in a notebook is the notebook's own
-    folder, visible in JupyterLab's file browser for uploading.
+    in the working copy of the current folder (where JupyterLab's file browser shows it, for
+    uploading); `submissions/` at a writable kit root; else the current folder, which in a
+    notebook is the notebook's own folder.
     """
     override = os.environ.get(SUBMISSIONS_ENV, "").strip()
     if override:
         return Path(override).expanduser()
     if os.environ.get(RESPONSES_ENV, "").strip():
         return responses_dir().parent / "submissions"
+    work = working_copy()
+    if work is not None and os.access(work, os.W_OK):
+        return work / "submissions"
     root = kit_root()
     if root is not None and os.access(root, os.W_OK):
         return root / "submissions"

@@ -14,6 +14,10 @@ unreliable. So everything here uses only operations that hold on such systems:
   before the swap, that its lock is still its own.
 * A file that cannot be read is renamed to `<name>.unreadable-<UTC stamp>` (`set_aside`),
   never deleted or overwritten.
+* Students' files are private: `private_folder` makes folders only their owner can open
+  (0700) and the store writes its files 0600 (`atomic_write_bytes(..., mode=PRIVATE_FILE)`),
+  so on a shared machine, where Debian makes home folders 0755, classmates cannot read each
+  other's answers.
 
 Used by the answer store (`answers.store`), the student's identity file, the hand-in and the
 grader. Standard library only. Its errors are `StoreError`s, named for the answer store,
@@ -37,6 +41,8 @@ from pathlib import Path
 from typing import Any
 
 DEFAULT_STALE_LOCK_SECONDS = 30.0
+PRIVATE_FOLDER = 0o700
+PRIVATE_FILE = 0o600
 # Create-or-fail, in binary mode (without O_BINARY, Windows would turn "\n" into "\r\n").
 _CREATE_NEW = os.O_CREAT | os.O_EXCL | os.O_WRONLY | getattr(os, "O_BINARY", 0)
 
@@ -92,16 +98,22 @@ def _temporary_name(path: Path) -> Path:
 
 
 def atomic_write_bytes(
-    path: Path, data: bytes, *, before_replace: Callable[[], None] | None = None
+    path: Path,
+    data: bytes,
+    *,
+    before_replace: Callable[[], None] | None = None,
+    mode: int = 0o666,
 ) -> None:
     """Replace `path` by `data` so that a crash leaves the old or the new file, never a mix.
 
     `before_replace` runs after the new bytes are on disk and just before the swap; it may
     raise to abandon the write (the temporary file is removed and the old file kept).
+    `mode` is the new file's permissions (less what the umask removes): `PRIVATE_FILE` for
+    a student's files.
     """
     temporary = _temporary_name(path)
     try:
-        fd = os.open(temporary, _CREATE_NEW, 0o666)
+        fd = os.open(temporary, _CREATE_NEW, mode)
         try:
             view = memoryview(data)
             while view:
@@ -128,6 +140,29 @@ def _replace(source: Path, target: Path) -> None:
             if os.name != "nt" or attempt == 39:
                 raise
             time.sleep(0.025)
+
+
+def private_folder(folder: Path) -> None:
+    """Make sure `folder` exists and only its owner can list or enter it (0700).
+
+    Missing parents are created as usual (a parent such as `~/.local/share` is not ours to
+    close). A folder that already exists and belongs to this user is tightened, so a store
+    made before files were private becomes private too; someone else's folder (a course
+    folder a hub administrator set up) is left as it is. Windows has no such modes.
+    """
+    try:
+        folder.mkdir(mode=PRIVATE_FOLDER)
+    except FileNotFoundError:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(FileExistsError):
+            folder.mkdir(mode=PRIVATE_FOLDER)
+    except FileExistsError:
+        pass
+    if os.name == "nt":
+        return
+    info = folder.stat()
+    if info.st_uid == os.getuid() and info.st_mode & 0o077:
+        os.chmod(folder, PRIVATE_FOLDER)
 
 
 def set_aside(path: Path) -> Path:

@@ -1,7 +1,10 @@
-"""The browser checks can fail: a planted error is caught, a healthy widget passes."""
+"""The browser checks can fail: a planted error is caught, a healthy widget passes, and the
+accessibility audit sees inside widget outputs (a stock ipywidgets slider has no accessible
+name, the reason the kit draws its own)."""
 
 import pytest
 
+from tests.browser.accessibility import KIT_AREAS, audit
 from tests.browser.jlab import assert_no_widget_errors, open_notebook, run_all_cells
 
 
@@ -19,3 +22,5 @@ def test_a_stock_widget_renders_without_error(page, lab):
     slider = page.locator(".jupyter-widgets.widget-slider")
     slider.first.wait_for()
     assert "Seven" in slider.first.inner_text()
+    found = {v["id"] for v in audit(page, KIT_AREAS)}
+    assert "aria-input-field-name" in found

@@ -5,6 +5,7 @@ import json
 import re
 import time
 
+from diplomatic_cover.answers.catalogue import load_catalogue
 from tests.browser.jlab import (
     assert_no_widget_errors,
     open_notebook,
@@ -30,6 +31,17 @@ def _wait_saved(page, qid, timeout=10):
     raise AssertionError(f"{qid} not saved: {status.text_content()!r}")
 
 
+def _shown_order(page, qid):
+    """The option ids in the order the widget shows them (shuffled for whoever was answering
+    when the cell ran)."""
+    question = _question(page, qid)
+    if question.locator(".dc-rank-item").count():
+        return question.locator(".dc-rank-item").evaluate_all(
+            "items => items.map(item => item.dataset.option)"
+        )
+    return question.locator("input").evaluate_all("inputs => inputs.map(input => input.value)")
+
+
 def _answer_everything_by_keyboard(page):
     kb = page.keyboard
     page.get_by_role("textbox", name="Your name or student id").focus()
@@ -47,15 +59,27 @@ def _answer_everything_by_keyboard(page):
     kb.type("How reciprocity works")
     kb.press("Enter")
 
-    page.get_by_role("radio", name="Restart the computer and open the notebook again").focus()
-    kb.press("ArrowDown")  # moves to and selects the second option
-    kb.press("ArrowDown")  # ... and the third, "Run the cells above it"
+    # Options come in a shuffled order of their own: the arrow keys walk it from the top.
+    single = _question(page, "00.tour-single").get_by_role("radio")
+    single.first.focus()
+    steps = _shown_order(page, "00.tour-single").index("run-above")
+    kb.press("ArrowDown" if steps else "Space")  # the arrow moves to and selects the next
+    for _ in range(steps - 1):
+        kb.press("ArrowDown")
 
-    page.get_by_role("checkbox", name="Answers you typed into question boxes").focus()
-    kb.press("Space")
-    kb.press("Tab")
-    kb.press("Tab")  # to "The notebook's text and code"
-    kb.press("Space")
+    feedback = _question(page, "00.tour-single").get_by_role(
+        "region", name="Feedback on your answer"
+    )
+    feedback.get_by_text("Right: Run the cells above it").wait_for()  # practice: said at once
+
+    boxes = _question(page, "00.tour-multiple").get_by_role("checkbox")
+    order = _shown_order(page, "00.tour-multiple")
+    boxes.first.focus()
+    for index, option in enumerate(order):
+        if option in ("answers", "notebook-text"):
+            kb.press("Space")
+        if index < len(order) - 1:
+            kb.press("Tab")
 
     scale = _question(page, "00.tour-scale")
     scale.get_by_role("radio", name="Strongly disagree").focus()
@@ -64,6 +88,9 @@ def _answer_everything_by_keyboard(page):
     kb.press("Tab")  # into the confidence group, on its first option
     kb.press("ArrowRight")
     kb.press("ArrowRight")  # Somewhat sure, Quite sure
+    kb.press("Tab")  # the one-line reason, open now that a point is picked
+    kb.type("Talking channels matter most in a crisis")
+    kb.press("Enter")
 
     number = page.get_by_role("textbox", name=re.compile("how many Russian diplomats"))
     number.focus()
@@ -74,22 +101,30 @@ def _answer_everything_by_keyboard(page):
     kb.type("60")
     kb.press("Enter")
 
-    # The list starts wire, post, ministry, column; the post goes down two places, and the
-    # focus follows it, as it does for a keyboard user.
-    page.get_by_role("button", name="Move down: An anonymous social-media post").focus()
-    kb.press("Enter")
+    # The list starts in a shuffled order. Each option in turn is moved up to its place
+    # with Enter alone: the focus follows the option, as it does for a keyboard user.
     ranking = _question(page, "00.tour-ranking").locator(".dc-rank-item")
-    ranking.nth(1).and_(page.locator('[data-option="ministry"]')).wait_for()
-    page.wait_for_function(
-        "document.activeElement.getAttribute('aria-label')"
-        " === 'Move down: An anonymous social-media post'"
-    )
-    kb.press("Enter")
-    # The list is redrawn at once and focus returns to the moved item's button a moment later;
-    # a person waits for it, and so does the test (else that focus lands mid-way below).
-    page.wait_for_function(
-        "document.activeElement && document.activeElement.closest('.dc-rank-item') !== null"
-    )
+    labels = {o.id: o.label for o in load_catalogue()["00.tour-ranking"].options}
+    current = _shown_order(page, "00.tour-ranking")
+    moved = False
+    for place, option in enumerate(RANKED):
+        index = current.index(option)
+        if index > place:
+            page.get_by_role("button", name=f"Move up: {labels[option]}").focus()
+        while index > place:
+            kb.press("Enter")
+            index -= 1
+            ranking.nth(index).and_(page.locator(f'[data-option="{option}"]')).wait_for()
+            page.wait_for_function(
+                "label => (document.activeElement.getAttribute('aria-label') || '')"
+                ".endsWith(label)",
+                arg=labels[option],
+            )
+            moved = True
+        current.remove(option)
+        current.insert(place, option)
+    if not moved:  # the order shown was already right: keep it
+        _question(page, "00.tour-ranking").get_by_role("button", name="Keep this order").click()
 
     classify = _question(page, "00.tour-classify")
     first = classify.get_by_role("radiogroup", name=re.compile("US and Russian delegations met"))
@@ -102,13 +137,18 @@ def _answer_everything_by_keyboard(page):
     kb.press("ArrowRight")  # Opinion or editorial
 
 
+RANKED = ["wire", "ministry", "column", "post"]
 EXPECTED = {
     "00.tour-short": "How reciprocity works",
     "00.tour-single": "run-above",
     "00.tour-multiple": ["answers", "notebook-text"],
-    "00.tour-scale": {"point": 4, "confidence": 3},
+    "00.tour-scale": {
+        "point": 4,
+        "confidence": 3,
+        "why": "Talking channels matter most in a crisis",
+    },
     "00.tour-number": {"raw": "60", "number": 60.0},
-    "00.tour-ranking": ["wire", "ministry", "column", "post"],
+    "00.tour-ranking": RANKED,
     "00.tour-classify": {"istanbul": "fact", "priority": "claim", "vigilant": "opinion"},
 }
 
@@ -125,6 +165,10 @@ def _assert_widgets_show_the_answers(page):
     assert (
         _question(page, "00.tour-scale").get_by_role("radio", name="Agree", exact=True).is_checked()
     )
+    why = _question(page, "00.tour-scale").get_by_role("textbox", name=re.compile("^Why"))
+    assert why.input_value() == EXPECTED["00.tour-scale"]["why"]
+    single = _question(page, "00.tour-single")
+    assert single.get_by_role("region", name="Feedback on your answer").is_visible()
     assert page.get_by_role("textbox", name=re.compile("how many Russian")).input_value() == "60"
     ranking = _question(page, "00.tour-ranking").locator(".dc-rank-item")
     assert ranking.first.get_attribute("data-option") == "wire"
@@ -143,8 +187,15 @@ def test_every_question_type_by_keyboard_survives_restart_and_reload(page, lab):
     for qid in ("00.tour-text", *EXPECTED):
         _wait_saved(page, qid)
 
-    stored = json.loads((lab.store / "zoe-o-brien" / DOCUMENT).read_text())
-    answers = {qid: entry["value"] for qid, entry in stored["answers"].items()}
+    # Three quick clicks are three saves; the status may say "Saved" after the first while
+    # the kernel still writes the others, so the file is read until it holds them all.
+    deadline = time.monotonic() + 15
+    while True:
+        stored = json.loads((lab.store / "zoe-o-brien" / DOCUMENT).read_text())
+        answers = {qid: entry["value"] for qid, entry in stored["answers"].items()}
+        if all(answers.get(q) == v for q, v in EXPECTED.items()) or time.monotonic() > deadline:
+            break
+        page.wait_for_timeout(200)
     for qid, value in EXPECTED.items():
         assert answers[qid] == value, qid
     assert stored["student"]["name"] == "Zoë O'Brien"

@@ -1,5 +1,7 @@
-"""A student opens 00_start_here in real JupyterLab and runs every cell."""
+"""A student opens 00_start_here in real JupyterLab and runs every cell; axe-core finds no
+WCAG violation in what the kit drew."""
 
+from tests.browser.accessibility import assert_kit_areas_accessible
 from tests.browser.jlab import assert_no_widget_errors, notebook_text, open_notebook, run_all_cells
 
 NOTEBOOK = "notebooks/00_start_here.ipynb"
@@ -12,3 +14,4 @@ def test_start_here_runs_top_to_bottom_without_errors(page, lab):
     text = notebook_text(page)
     assert "This cell ran" in text
     assert "All set" in text
+    assert_kit_areas_accessible(page)

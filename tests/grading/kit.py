@@ -29,8 +29,8 @@ checks = {"ex1.by-decade" = 2, "ex1.ratios" = 3}
 title = "Guided notebooks"
 
 [assignment.guided.questions]
-"00.tour-single" = 1
-"00.tour-multiple" = 1
+"02.arrest-or-expel" = 1
+"02.record-vs-mi5" = 1
 "02.reply-share" = 1
 "02.vienna-match" = 2
 "00.tour-text" = 2
@@ -138,8 +138,8 @@ def hand_in(
 def good_answers() -> dict[str, Any]:
     """Right answers to every graded widget question of CONFIG_TOML, and two opinions."""
     return {
-        "00.tour-single": "run-above",
-        "00.tour-multiple": ["answers", "notebook-text"],
+        "02.arrest-or-expel": "immunity",
+        "02.record-vs-mi5": ["gaps", "definitions"],
         "02.reply-share": {"raw": "56", "number": 56},
         "02.vienna-match": {"expel": "art9", "cap": "art11", "no-arrest": "art29",
                             "no-trial": "art31"},

@@ -41,8 +41,8 @@ def classroom(tmp_path):
         tmp_path,
         BEN,
         answers={
-            "00.tour-single": "delete-cell",
-            "00.tour-multiple": ["answers", "variables"],
+            "02.arrest-or-expel": "evidence",
+            "02.record-vs-mi5": ["gaps", "russian-replies"],
             "02.reply-share": {"raw": "60", "number": 60},
             "02.vienna-match": {"expel": "art9", "cap": "art29"},
             "00.tour-scale": {"point": 2},
@@ -74,12 +74,12 @@ def test_grades_csv_has_per_item_points_total_and_flags(graded, tmp_path):
     rows = rows_by_student(tmp_path / "grades" / "grades.csv")
     ana, ben, chloe = rows["ana-silva"], rows["ben-okafor"], rows["chloe-martin"]
     assert ana["ex1.by-decade"] == "2" and ana["ex1.ratios"] == "3"
-    assert ana["00.tour-single"] == "1" and ana["02.vienna-match"] == "2"
+    assert ana["02.arrest-or-expel"] == "1" and ana["02.vienna-match"] == "2"
     assert ana["00.tour-text"] == ""  # not graded yet
     assert ana["total"] == "10" and ana["max"] == "12" and ana["pending"] == "1"
     assert float(ben["ex1.by-decade"]) < 2 and float(ben["ex1.ratios"]) < 3
-    assert ben["00.tour-single"] == "0" and ben["02.reply-share"] == "0"
-    assert ben["00.tour-multiple"] == "0"  # one right pick, one wrong: no credit left
+    assert ben["02.arrest-or-expel"] == "0" and ben["02.reply-share"] == "0"
+    assert ben["02.record-vs-mi5"] == "0"  # one right pick, one wrong: no credit left
     assert ben["02.vienna-match"] == "0.5"  # one statement of four placed right
     assert chloe["total"] == "0" and chloe["00.tour-text"] == "0"
     assert list(rows["ana-silva"])[:7] == [
@@ -171,12 +171,12 @@ def test_a_late_submission_is_graded_alone_and_merged(tmp_path, classroom, confi
     before = rows_by_student(out / "grades.csv")
     dan = Student("dan-wu", "Dan Wu")
     late = hand_in(
-        tmp_path, dan, answers={"00.tour-single": "run-above"}, out_dir=tmp_path / "late"
+        tmp_path, dan, answers={"02.arrest-or-expel": "immunity"}, out_dir=tmp_path / "late"
     )
     summary = grade(submissions=late, out=out, config=config)
     assert summary.merged and summary.graded == 1
     after = rows_by_student(out / "grades.csv")
-    assert after["dan-wu"]["00.tour-single"] == "1"
+    assert after["dan-wu"]["02.arrest-or-expel"] == "1"
     assert {k: after[k] for k in before} == before
     assert (out / "feedback" / "dan-wu.html").exists()
     assert read_csv(out / "problems.csv")[0]["file"] == "submission-broken.zip"
@@ -225,8 +225,8 @@ def test_feedback_pages_show_answers_points_and_hints_never_hidden_details(grade
     assert details  # the hidden checks explained what was wrong, for instructors
     text, tags = page_text(tmp_path / "grades" / "feedback" / "ben-okafor.html")
     assert "Feedback for Ben Okafor" in text
-    assert "Retype the cell" not in text and "Delete the cell" in text  # his answer
-    assert "0 of 1 points" in text and "Hint:" in text
+    assert "no such status" not in text and "The US had evidence for a court" in text  # his answer
+    assert "0 of 1 point" in text and "Hint:" in text
     for detail in details:
         assert detail not in text
     assert "all checks passed" not in text.lower()
@@ -248,7 +248,7 @@ def test_a_page_never_claims_success_while_a_hidden_check_fails(tmp_path, config
 
 def test_the_class_report_pools_opinions_only_for_groups_of_five(tmp_path, config):
     for number in range(5):
-        answers = {"00.tour-scale": {"point": 4 if number < 3 else 2}}
+        answers = {"00.tour-scale": {"point": 4 if number < 3 else 2, "why": f"Reason {number}"}}
         if number == 0:
             answers["00.tour-short"] = "Whether the consulates reopen"
         hand_in(tmp_path, Student(f"s{number}", f"Student {number}"), answers=answers)
@@ -258,6 +258,9 @@ def test_the_class_report_pools_opinions_only_for_groups_of_five(tmp_path, confi
     assert "Agree 3" in text and "Disagree 2" in text
     assert "Whether the consulates reopen" not in text  # one answer: too few to show
     assert "Student 0" not in text
+    assert "Reason" not in text  # a view's reason stays with the student's own answers
+    results = (tmp_path / "grades" / "results.json").read_text(encoding="utf-8")
+    assert "Reason" not in results and '"point": 4' in results
     assert "script" not in tags and not any(t.startswith("external:") for t in tags)
 
 

@@ -6,16 +6,23 @@ and the grader read them without running any notebook, and a notebook shows a qu
 its id (`ask("02.cover-size")`). Model answers, feedback and hints live in
 `questions/answer_key/NN_notebook.toml`, which the class copy leaves out; everything here
 works without it. Choices are stored by option id, never by position, so reordering options in the
-catalogue cannot corrupt saved answers.
+catalogue cannot corrupt saved answers, and a widget may show them in an order of its own.
+
+Every question states three flags (the header of `00_start_here.toml` says what they mean):
+`natural_order` (options shown as written, else shuffled per student: `option_order`),
+`practice` (ungraded, with its feedback public in the catalogue: `practice_feedback`) and
+`poolable` (the live pulse may pool it: closed forms only, never a graded question).
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +57,18 @@ SCALE_LABELS = {
     ),
 }
 CONFIDENCE_LABELS = ("Not at all sure", "Somewhat sure", "Quite sure", "Very sure")
+# The longest reason an opinion scale takes ("why?", one line).
+WHY_CHARS = 200
+# Types whose options a widget may shuffle; every other type is shown as written.
+SHUFFLED_TYPES = ("single", "multiple", "ranking")
+# Answers the live pulse can pool: a closed form, never free text that could name its author.
+CLOSED_FORMS = ("single", "multiple", "scale", "ranking", "number")
+# The flags every question states, with what `false` and `true` mean (for error messages).
+FLAGS = {
+    "natural_order": "false shuffles the options per student; true shows them as written",
+    "practice": "true: ungraded, with its explanations public in the catalogue",
+    "poolable": "true: the live pulse may pool it (closed forms only, never graded)",
+}
 
 
 class CatalogueError(ValueError):
@@ -58,10 +77,16 @@ class CatalogueError(ValueError):
 
 @dataclass(frozen=True)
 class Choice:
-    """An option, statement or label, identified by a stable id."""
+    """An option, statement or label, identified by a stable id.
+
+    `explain` and `correct` exist only on the options of a practice question: a graded
+    question's key lives in the answer key, never in the public catalogue.
+    """
 
     id: str
     label: str
+    explain: str = ""
+    correct: bool = False
 
 
 @dataclass(frozen=True)
@@ -75,6 +100,11 @@ class Question:
     title: str = ""
     points: float = 0.0
     opinion: bool = False
+    natural_order: bool = True
+    practice: bool = False
+    poolable: bool = False
+    explain: str = ""
+    reveal: str = ""
     options: tuple[Choice, ...] = ()
     statements: tuple[Choice, ...] = ()
     labels: tuple[Choice, ...] = ()
@@ -98,8 +128,13 @@ class Question:
                 return choice.label
         return option_id
 
-    def to_spec(self) -> dict[str, Any]:
-        """The JSON-ready description a widget needs to draw this question."""
+    def to_spec(self, options: tuple[Choice, ...] | None = None) -> dict[str, Any]:
+        """The JSON-ready description a widget needs to draw this question.
+
+        `options` replaces the catalogue's order (see `option_order`). Practice explanations
+        are never part of it: they are shown only after an attempt (`practice_feedback`).
+        """
+        options = self.options if options is None else options
         spec: dict[str, Any] = {
             "id": self.id,
             "type": self.type,
@@ -108,8 +143,8 @@ class Question:
             "prompt_text": plain_text(self.prompt),
             "points": self.points,
         }
-        if self.options:
-            spec["options"] = [{"id": c.id, "label": c.label} for c in self.options]
+        if options:
+            spec["options"] = [{"id": c.id, "label": c.label} for c in options]
         if self.statements:
             spec["statements"] = [{"id": c.id, "label": c.label} for c in self.statements]
         if self.labels:
@@ -122,20 +157,30 @@ class Question:
             spec["scale_labels"] = list(self.scale_labels)
             spec["confidence"] = self.confidence
             spec["confidence_labels"] = list(CONFIDENCE_LABELS)
+            # A view asks for its one-line reason, kept with the answer and never pooled.
+            spec["why"] = self.opinion
+            spec["why_chars"] = WHY_CHARS
         if self.type == "number":
             spec.update(unit=self.unit, minimum=self.minimum, maximum=self.maximum)
         return spec
 
 
+#: Versions of the scoring rules an answer key file may name (`scoring_rules = N` at its top;
+#: a file that names none was written for version 1). The grader implements each one
+#: (`grading/autograde.py`) and keeps the version earlier grades used unless told to rescore.
+SCORING_RULES = (1, 2)
+
+
 @dataclass(frozen=True)
 class KeyEntry:
-    """What the answer key says about one question."""
+    """What the answer key says about one question, and which scoring rules its file names."""
 
     model_answer: str = ""
     feedback: str = ""
     hints: tuple[str, ...] = ()
     correct: Any = None
     tolerance: float = 0.0
+    rules: int = 1
 
 
 @dataclass(frozen=True)
@@ -167,6 +212,10 @@ class Catalogue(Mapping[str, Question]):
         """The questions of one notebook, in order."""
         return [q for q in self.questions.values() if q.notebook == notebook]
 
+    def predicting(self, reveal_id: str) -> list[Question]:
+        """The questions that predict the result `reveal_id` (their `reveal`), in order."""
+        return [q for q in self.questions.values() if q.reveal == reveal_id]
+
 
 def _choices(raw: Any, where: str) -> tuple[Choice, ...]:
     if raw is None:
@@ -177,7 +226,16 @@ def _choices(raw: Any, where: str) -> tuple[Choice, ...]:
     for item in raw:
         if not isinstance(item, dict) or not {"id", "label"} <= set(item):
             raise CatalogueError(f"{where}: every choice needs an id and a label, got {item!r}")
-        out.append(Choice(str(item["id"]), str(item["label"])))
+        if not isinstance(item.get("correct", False), bool):
+            raise CatalogueError(f"{where}: choice {item['id']!r}: correct is true or false")
+        out.append(
+            Choice(
+                str(item["id"]),
+                str(item["label"]),
+                explain=str(item.get("explain", "")).strip(),
+                correct=item.get("correct", False),
+            )
+        )
     ids = [c.id for c in out]
     if len(set(ids)) != len(ids):
         raise CatalogueError(f"{where}: duplicate choice ids {ids}")
@@ -198,6 +256,9 @@ def _question(raw: dict[str, Any]) -> Question:
     qtype = raw.get("type")
     if qtype not in QUESTION_TYPES:
         raise CatalogueError(f"{where}: type must be one of {', '.join(QUESTION_TYPES)}")
+    for flag, meaning in FLAGS.items():
+        if not isinstance(raw.get(flag), bool):
+            raise CatalogueError(f"{where}: state {flag} = true or false ({meaning})")
     question = Question(
         id=qid,
         notebook=notebook,
@@ -206,6 +267,11 @@ def _question(raw: dict[str, Any]) -> Question:
         title=str(raw.get("title", "")),
         points=float(raw.get("points", 0)),
         opinion=bool(raw.get("opinion", False)),
+        natural_order=raw["natural_order"],
+        practice=raw["practice"],
+        poolable=raw["poolable"],
+        explain=str(raw.get("explain", "")).strip(),
+        reveal=_reveal(raw.get("reveal", ""), match.group("notebook"), where),
         options=_choices(raw.get("options"), where),
         statements=_choices(raw.get("statements"), where),
         labels=_choices(raw.get("labels"), where),
@@ -221,6 +287,19 @@ def _question(raw: dict[str, Any]) -> Question:
     return question
 
 
+def _reveal(raw: Any, number: str, where: str) -> str:
+    """A prediction's reveal id: its own notebook's number, a dot, words ("04.coverage-model")."""
+    if raw == "":
+        return ""
+    found = ID_PATTERN.match(raw) if isinstance(raw, str) else None
+    if not found or found.group("notebook") != number:
+        raise CatalogueError(
+            f"{where}: reveal names the result it predicts, like '{number}.model-output' "
+            "(this notebook's number, a dot, words), called as dc.reveal(...) where it is shown"
+        )
+    return raw
+
+
 def _check_shape(q: Question, where: str) -> None:
     if not q.prompt:
         raise CatalogueError(f"{where}: the prompt is empty")
@@ -232,6 +311,68 @@ def _check_shape(q: Question, where: str) -> None:
         raise CatalogueError(f"{where}: scale_points must be 5 or 7")
     if q.type == "number" and (q.minimum is None or q.maximum is None or q.minimum >= q.maximum):
         raise CatalogueError(f"{where}: a number question needs min < max")
+    _check_flags(q, where)
+
+
+def _check_flags(q: Question, where: str) -> None:
+    if not q.natural_order and q.type not in SHUFFLED_TYPES:
+        raise CatalogueError(
+            f"{where}: only {', '.join(SHUFFLED_TYPES)} options are shuffled; a {q.type} "
+            "question is shown as written (natural_order = true)"
+        )
+    if q.poolable and q.type not in CLOSED_FORMS:
+        raise CatalogueError(
+            f"{where}: only closed forms ({', '.join(CLOSED_FORMS)}) are pooled; free text "
+            "can name its author (poolable = false)"
+        )
+    if q.poolable and q.points:
+        raise CatalogueError(
+            f"{where}: a graded question is never pooled live: the room's answers would give "
+            "it away (poolable = false, or points = 0)"
+        )
+    keyed = [c.id for c in (*q.options, *q.statements, *q.labels) if c.explain or c.correct]
+    if not q.practice:
+        if keyed or q.explain:
+            raise CatalogueError(
+                f"{where}: explanations and correct options belong to practice questions; a "
+                "graded question's key goes in answer_key/, never in the public catalogue"
+            )
+        return
+    if q.points or q.opinion:
+        raise CatalogueError(
+            f"{where}: a practice question is never graded and is not an opinion "
+            "(points = 0, no opinion = true): its answers are public"
+        )
+    if q.type in ("single", "multiple"):
+        right = [o for o in q.options if o.correct]
+        if any(not o.explain for o in q.options) or not right:
+            raise CatalogueError(
+                f"{where}: every option of a practice {q.type} question needs explain, and "
+                "the right ones correct = true"
+            )
+        if q.type == "single" and len(right) != 1:
+            raise CatalogueError(f"{where}: a practice single choice has one correct option")
+    elif keyed or not q.explain:
+        raise CatalogueError(
+            f"{where}: a practice {q.type} question has one explain for the whole question"
+        )
+
+
+def option_order(question: Question, student_id: str) -> tuple[Choice, ...]:
+    """The options in the order this student sees them.
+
+    As written when the question has `natural_order`; otherwise shuffled, the same way every
+    time for the same student and question (sorted by a hash of student, question and
+    option ids), so a re-run or a restart never reorders what the student is reading, while
+    neighbours see different orders and a position says nothing about the key.
+    """
+    if question.natural_order or question.type not in SHUFFLED_TYPES:
+        return question.options
+
+    def rank(choice: Choice) -> bytes:
+        return hashlib.sha256(f"{student_id}\0{question.id}\0{choice.id}".encode()).digest()
+
+    return tuple(sorted(question.options, key=rank))
 
 
 def parse_catalogue(text: str, name: str = "catalogue", into: Catalogue | None = None) -> Catalogue:
@@ -287,6 +428,11 @@ def _parse_answer_key(stamp: tuple[tuple[str, int, int], ...]) -> dict[str, KeyE
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as err:
             raise CatalogueError(f"{path.name} is not valid TOML: {err}") from None
+        rules = data.get("scoring_rules", 1)
+        if rules not in SCORING_RULES or isinstance(rules, bool):
+            raise CatalogueError(
+                f"{path.name}: scoring_rules is one of {', '.join(map(str, SCORING_RULES))}"
+            )
         for qid, raw in data.get("answers", {}).items():
             if qid in key:
                 raise CatalogueError(f"{path.name}: answer key entry {qid!r} appears twice")
@@ -296,8 +442,39 @@ def _parse_answer_key(stamp: tuple[tuple[str, int, int], ...]) -> dict[str, KeyE
                 hints=tuple(raw.get("hints", ())),
                 correct=raw.get("correct"),
                 tolerance=float(raw.get("tolerance", 0.0)),
+                rules=rules,
             )
     return key
+
+
+def practice_feedback(question: Question, value: Any) -> str:
+    """What a practice question says once the student has answered, as HTML ("" before).
+
+    A single choice says whether the pick is right and why; a multiple choice says so for
+    each ticked option and how many right ones are still unticked, so the student can try
+    again; other types show their one explanation. Graded questions say nothing here.
+    """
+    if not question.practice or not is_answered(question, value):
+        return ""
+    if question.type not in ("single", "multiple"):
+        return "<p><strong>The answer</strong></p>" + render_markdown(question.explain)
+    picked = [value] if question.type == "single" else list(value)
+    options = {o.id: o for o in question.options}
+    parts = []
+    for option_id in picked:
+        option = options.get(option_id)
+        if option is None:
+            continue
+        verdict = "Right" if option.correct else "Not right"
+        parts.append(
+            f"<p><strong>{verdict}: {escape(option.label, quote=False)}.</strong></p>"
+            + render_markdown(option.explain)
+        )
+    missing = sum(1 for o in question.options if o.correct and o.id not in picked)
+    if question.type == "multiple" and missing:
+        more = "One more option applies" if missing == 1 else f"{missing} more options apply"
+        parts.append(f"<p><strong>{more}:</strong> look again at the ones you left.</p>")
+    return "".join(parts)
 
 
 def render_markdown(text: str) -> str:
@@ -357,6 +534,8 @@ def format_answer(question: Question, value: Any) -> str:
         text = f"{question.scale_labels[point - 1]} ({point} of {question.scale_points})"
         if value.get("confidence"):
             text += f"; confidence: {CONFIDENCE_LABELS[int(value['confidence']) - 1]}"
+        if str(value.get("why") or "").strip():
+            text += f"; why: {' '.join(str(value['why']).split())}"
         return text
     if kind == "number":
         raw = str(value.get("raw", "")).strip()

@@ -181,6 +181,18 @@ def _fallback_student() -> Student:
     return Student(id="student", name="Student")
 
 
+def chosen_student() -> Student | None:
+    """The name the student chose and saved, or None while they have not chosen one.
+
+    The fallback (the hub or login name) is right for filing answers but is not always a
+    person's name: in a container everyone is "root". The name box shows only a chosen name.
+    """
+    try:
+        return _read_saved_identity(_identity_path())
+    except Exception:
+        return None
+
+
 def current_student() -> Student:
     """Return who is answering: the saved choice, else the hub user, else the login name.
 
@@ -210,14 +222,14 @@ def set_student(name: str) -> Student:
     payload = {"schema": IDENTITY_SCHEMA, "id": student.id, "name": student.name}
     data = (json.dumps(payload, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        safe_files.private_folder(path.parent)
     except OSError as error:
         raise safe_files.StoreError(
             f"Your name could not be saved: the folder {path.parent} could not be created "
             f"({error.strerror or error}). Tell your instructor."
         ) from error
     with safe_files.file_lock(path):
-        safe_files.atomic_write_bytes(path, data)
+        safe_files.atomic_write_bytes(path, data, mode=safe_files.PRIVATE_FILE)
     return student
 
 

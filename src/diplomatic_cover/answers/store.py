@@ -16,6 +16,8 @@ student writing at once, and network home directories (NFS on JupyterHub) where 
   or the new version, never a half-written one. Before replacing, the writer checks that
   the lock is still its own (a writer stalled past the stale timeout starts over instead
   of overwriting newer answers).
+* Folders are made 0700 and documents written 0600 (`safe_files.private_folder`,
+  `PRIVATE_FILE`): on a shared machine no classmate can read them.
 * A document that cannot be read (not JSON, wrong schema, wrong types) is renamed to
   `<notebook>.json.unreadable-<UTC stamp>`, never deleted or overwritten; the student is
   told through `pop_notices()` and a fresh document is started.
@@ -39,10 +41,12 @@ from diplomatic_cover import paths
 from diplomatic_cover._version import __version__
 from diplomatic_cover.safe_files import (
     DEFAULT_STALE_LOCK_SECONDS,
+    PRIVATE_FILE,
     FileLock,
     StoreError,
     atomic_write_bytes,
     file_lock,
+    private_folder,
     set_aside,
     unlink_quietly,
     utc_now,
@@ -157,6 +161,17 @@ def _matches_schema(document: object, student_id: str, notebook: str) -> bool:
         and _is_int(document.get("revision"))
         and _entries_ok(document.get("answers"), "valid", (bool,))
         and _entries_ok(document.get("checks"), "passed", (bool, type(None)))
+        and _reveals_ok(document.get("reveals", {}))
+    )
+
+
+def _reveals_ok(reveals: object) -> bool:
+    """Reveal records: when each ran, and the answers saved before it (optional key)."""
+    return isinstance(reveals, dict) and all(
+        isinstance(record, dict)
+        and isinstance(record.get("at"), str)
+        and _entries_ok(record.get("answers"), "valid", (bool,))
+        for record in reveals.values()
     )
 
 
@@ -336,7 +351,8 @@ class ResponseStore:
         path = self.document_path(student, notebook)
         for _attempt in range(5):
             try:
-                path.parent.mkdir(parents=True, exist_ok=True)
+                private_folder(self.folder)
+                private_folder(path.parent)
             except OSError as error:
                 raise StoreError(
                     f"Your answers could not be saved: the folder {path.parent} could not be "
@@ -360,7 +376,9 @@ class ResponseStore:
                         raise _LockLost
 
                 try:
-                    atomic_write_bytes(path, _encode(document), before_replace=check_lock)
+                    atomic_write_bytes(
+                        path, _encode(document), before_replace=check_lock, mode=PRIVATE_FILE
+                    )
                 except _LockLost:
                     continue
                 except FileNotFoundError:
@@ -439,6 +457,39 @@ class ResponseStore:
             return entry
 
         return dict(self._update(student, notebook, change) or {})
+
+    def record_reveal(
+        self, student: Student, notebook: str, reveal_id: str, question_ids: list[str]
+    ) -> dict[str, Any]:
+        """Record that the result `reveal_id` was shown, once: when, and the answers saved
+        before it to the questions that predict it. Returns the record (the first one, if
+        the reveal ran before: running it again changes nothing).
+
+        A prediction is graded on the answer recorded here, so what the student saves after
+        seeing the result never counts; the answers themselves stay editable.
+        """
+        _check_name("reveal id", reveal_id)
+        for question_id in question_ids:
+            _check_name("question id", question_id)
+
+        def change(document: dict[str, Any], now: str, revision: int) -> dict[str, Any] | None:
+            reveals = document.setdefault("reveals", {})
+            if reveal_id in reveals:
+                return None
+            answers = document["answers"]
+            saved = {q: dict(answers[q]) for q in question_ids if q in answers}
+            reveals[reveal_id] = {"at": now, "answers": saved}
+            return reveals[reveal_id]
+
+        written = self._update(student, notebook, change)
+        if written is not None:
+            return dict(written)
+        return dict(self.load(student, notebook).get("reveals", {}).get(reveal_id) or {})
+
+    def get_reveal(self, student: Student, notebook: str, reveal_id: str) -> dict | None:
+        """The record of `reveal_id` ({"at", "answers"}), or None if it has not run."""
+        _check_name("reveal id", reveal_id)
+        return self.load(student, notebook).get("reveals", {}).get(reveal_id)
 
     def pop_notices(self) -> list[str]:
         """Messages for the student about files set aside since the last call (then cleared)."""

@@ -17,6 +17,7 @@ from types import ModuleType
 from typing import Any, Protocol
 
 from diplomatic_cover.answers.catalogue import KeyEntry, Question, format_answer, is_answered
+from diplomatic_cover.answers.numbers import reread
 from diplomatic_cover.grading.config import Item
 from diplomatic_cover.grading.results import (
     ERROR,
@@ -77,6 +78,23 @@ def find_answer(documents: Documents, question: Question) -> Any:
     return max(found, key=lambda e: str(e.get("saved_at", ""))) if found else None
 
 
+def find_prediction(documents: Documents, question: Question) -> tuple[Any, bool]:
+    """The entry a prediction is graded on, and whether its result was shown.
+
+    Once the notebook's `reveal(...)` cell ran, the answer saved last before it (recorded by
+    the store then), or None if there was none; before that, the saved answer. Like
+    `find_answer`, a misshapen entry is returned as it is (grading scores it 0 with a reason).
+    """
+    document = documents.get(question.notebook) or {}
+    reveals = document.get("reveals") if isinstance(document, Mapping) else None
+    record = reveals.get(question.reveal) if isinstance(reveals, Mapping) else None
+    if not isinstance(record, Mapping):
+        return find_answer(documents, question), False
+    answers = record.get("answers")
+    entry = answers.get(question.id) if isinstance(answers, Mapping) else None
+    return entry, True
+
+
 def find_check(documents: Documents, check_id: str, exercise: str) -> Any:
     """The recorded entry of a check: the exercise's own document first, then the latest.
 
@@ -94,12 +112,17 @@ def find_check(documents: Documents, check_id: str, exercise: str) -> Any:
 # Widget answers
 
 
-def widget_fraction(question: Question, value: Any, correct: Any, tolerance: float) -> float:
-    """The share of the points a widget answer earns (0 to 1).
+def widget_fraction(
+    question: Question, value: Any, correct: Any, tolerance: float, rules: int = 2
+) -> float:
+    """The share of the points a widget answer earns (0 to 1), by scoring rules `rules`.
 
     single and number: all or nothing (a number within `tolerance`). multiple: right picks
-    minus wrong picks, over the number of right options. ranking: options in the right
-    place. classify: statements under the right label. Raises on a value of the wrong shape.
+    minus wrong picks, over the number of right options; under rules 2, ticking every option
+    earns 0 unless every option is right. ranking: under rules 1, options in the right
+    place; under rules 2, pairs of options in the key's relative order. classify:
+    statements under the right label. Raises on a value of the wrong shape. The versions
+    are described in the header of `questions/answer_key/00_start_here.toml`.
     """
     kind = question.type
     if kind == "single":
@@ -115,10 +138,17 @@ def widget_fraction(question: Question, value: Any, correct: Any, tolerance: flo
         chosen, right = set(value), set(correct)
         if chosen == right:
             return 1.0
+        every = {option.id for option in question.options}
+        if rules >= 2 and every and chosen >= every:
+            return 0.0  # ticking everything is not knowing which
         return max(0.0, (len(chosen & right) - len(chosen - right)) / max(len(right), 1))
     if kind == "ranking":
-        if list(value) == list(correct):
+        if not isinstance(value, list):
+            raise TypeError("expected the options in order")
+        if value == list(correct):
             return 1.0
+        if rules >= 2:
+            return _pairs_in_order(value, list(correct))
         return sum(1 for a, b in zip(value, correct, strict=False) if a == b) / max(len(correct), 1)
     if kind == "classify":
         if not isinstance(value, dict):
@@ -138,14 +168,37 @@ def misshapen(entry: object) -> str:
     )
 
 
-def grade_widget(item: Item, question: Question, entry: Any, key: KeyEntry) -> ItemResult:
-    """Grade one widget answer against the answer key (never raises)."""
+def _pairs_in_order(value: list[Any], correct: list[Any]) -> float:
+    """The share of the key's pairs of options that `value` puts in the same order."""
+    place = {option: index for index, option in enumerate(value)}
+    pairs = [(a, b) for i, a in enumerate(correct) for b in correct[i + 1 :]]
+    if not pairs:
+        return 0.0
+    agree = sum(1 for a, b in pairs if a in place and b in place and place[a] < place[b])
+    return agree / len(pairs)
+
+
+def grade_widget(
+    item: Item,
+    question: Question,
+    entry: Any,
+    key: KeyEntry,
+    rules: int | None = None,
+) -> ItemResult:
+    """Grade one widget answer against the answer key (never raises).
+
+    `rules` is the version of the scoring rules to use: by default the one the key's file
+    names; the grader passes an older one to keep earlier grades as they were. An entry that
+    is not a record (a hand-edited file) scores 0 with the reason.
+    """
     result = ItemResult(item.assignment, item.id, item.kind, item.points, points=0.0)
     if misshapen(entry):
         result.status = INVALID
         result.detail = misshapen(entry)
         result.hint = "Your saved answer does not fit this question, so it earns no points."
         return result
+    if entry is not None and question.type == "number":
+        entry = reread(question, entry)  # the typed text, read with the widget's rule
     value = entry.get("value") if entry else None
     try:
         answered = entry is not None and is_answered(question, value)
@@ -164,7 +217,9 @@ def grade_widget(item: Item, question: Question, entry: Any, key: KeyEntry) -> I
         result.hint = "Your answer was saved as typed but is not valid, so it earns no points."
         return result
     try:
-        fraction = widget_fraction(question, value, key.correct, key.tolerance)
+        fraction = widget_fraction(
+            question, value, key.correct, key.tolerance, key.rules if rules is None else rules
+        )
     except (AttributeError, TypeError, ValueError, KeyError):
         result.status = INVALID
         result.hint = "Your saved answer does not fit this question, so it earns no points."

@@ -84,6 +84,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "uploaded after it, or after the roster's own deadline for that student, are marked late",
     )
     parser.add_argument("--course", default="", help="course name shown on feedback pages")
+    parser.add_argument(
+        "--rescore",
+        action="store_true",
+        help="score widget answers by the answer key's current rules even where the earlier "
+        "grades in --out used older ones (by default those scores are kept as they were)",
+    )
 
 
 def run_from_args(args: argparse.Namespace) -> int:
@@ -103,4 +109,5 @@ def run_from_args(args: argparse.Namespace) -> int:
         no_isolation=args.no_isolation,
         deadline=args.deadline,
         course=args.course,
+        rescore=args.rescore,
     )

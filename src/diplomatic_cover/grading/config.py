@@ -10,7 +10,8 @@ grader never has to guess later:
   notebook (a written question without a rubric gets one criterion worth its points).
 
 Opinion questions are never graded: listing one is a configuration error, because marking a
-view right or wrong is exactly what the kit promises not to do. Every problem in the file is
+view right or wrong is exactly what the kit promises not to do. Nor are practice questions,
+whose right answers every student can read in the catalogue. Every problem in the file is
 reported at once, with the file and the item, so an instructor fixes them in one pass.
 """
 
@@ -111,8 +112,8 @@ class GradingConfig:
 
 
 def default_config_path() -> Path:
-    """`instructors/grading.toml` in the kit's folder."""
-    root = paths.kit_root()
+    """`instructors/grading.toml` in the open kit (its clone, when the kit is installed)."""
+    root = paths.open_kit_root()
     if root is None:
         raise ConfigError(
             "No grading configuration given, and the kit has no instructors/ folder here: "
@@ -265,6 +266,12 @@ def _question_kind(
         return None
     if question.opinion:
         problems.append(f"{where}: an opinion question is never graded; remove it")
+        return None
+    if question.practice:
+        problems.append(
+            f"{where}: a practice question is never graded (its explanations are public in "
+            "the catalogue); remove it"
+        )
         return None
     if qid in rubrics or question.type in WRITTEN_TYPES:
         return MANUAL

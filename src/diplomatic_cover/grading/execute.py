@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from diplomatic_cover.answers.identity import IDENTITY_FILE, IDENTITY_SCHEMA
+from diplomatic_cover.answers.recorded import summarise
 from diplomatic_cover.grading.sandbox import (
     Backend,
     JobReport,
@@ -510,13 +511,10 @@ def same_value(a: Any, b: Any) -> bool:
     return bool(a == b)
 
 
-def describe(value: Any, limit: int = 60) -> str:
-    """A short text of a recorded value, for a flag ("[1, 2, 3]", "DataFrame 5×3")."""
-    if isinstance(value, dict) and value.get("__type__") == "DataFrame":
-        rows, columns = len(value.get("data") or []), len(value.get("columns") or [])
-        return f"DataFrame {rows}×{columns}"
-    if isinstance(value, dict) and value.get("__type__") in ("Series", "Figure"):
-        size = len(value.get("values") or value.get("axes") or [])
-        return f"{value['__type__']} of {size}"
-    text = json.dumps(value, ensure_ascii=False, default=str)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def describe(value: Any, limit: int = 100) -> str:
+    """A recorded value in words, for a flag ("coverage_share on 3 test inputs: ...").
+
+    The flags column of grades.csv is read by a person in a spreadsheet: readable text cut at
+    a word, never a cut-off piece of JSON (`answers.recorded.summarise`).
+    """
+    return summarise(value, limit)

@@ -143,7 +143,7 @@ def write_grades(out: Path, config: GradingConfig, students: dict[str, StudentRe
             number(student.total) if submitted else "",
             number(config.max_points),
             student.pending or "",
-            "; ".join(student.flags),
+            " | ".join(student.flags),
         ]
         rows.append(row)
     return _write(out / GRADES, rows)

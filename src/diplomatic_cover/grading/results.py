@@ -25,6 +25,7 @@ PENDING = "awaiting manual grading"
 NOT_RUN = "not re-run"
 CHANGED = "changed since --execute: not re-run"
 ERROR = "grading error"
+AFTER_REVEAL = "answered only after the result was shown"
 
 # Student states
 SUBMITTED = "graded"
@@ -161,6 +162,18 @@ def encode_results(students: dict[str, StudentResult], settings: dict[str, Any])
     head = json.dumps(document, ensure_ascii=False, sort_keys=True)[:-1]
     body = ",\n".join(lines)
     return f'{head}, "students": [\n{body}\n]}}\n'.encode()
+
+
+def read_settings(path: Path) -> dict[str, Any] | None:
+    """The settings earlier results were graded with; None when there are no readable results."""
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None
+    if not isinstance(document, dict) or document.get("schema") != RESULTS_SCHEMA:
+        return None
+    settings = document.get("settings")
+    return settings if isinstance(settings, dict) else {}
 
 
 def read_results(path: Path) -> dict[str, StudentResult]:

@@ -14,7 +14,13 @@ Grading the same folder again gives the same grades, and never silently undoes a
 `--execute` run: its results are kept per submission (`reruns`) and reused while the
 submission is unchanged. Manual scores and overrides live in files grading only reads. With
 `only=[...]`, or when SUBMISSIONS is a single submission file, the students graded now are
-merged into the earlier results in the output folder.
+merged into the earlier results in the output folder, so a late submission can be graded
+alone without touching anyone else's grade.
+
+Widget answers are scored by the rules version each answer key file names, except that
+grading into a folder graded before keeps the versions those grades used (recorded in
+results.json; none recorded means version 1): a newer kit never moves an old class's scores
+unless `rescore=True` (`--rescore`).
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from diplomatic_cover.answers.catalogue import (
+    SCORING_RULES,
     Catalogue,
     KeyEntry,
     format_answer,
@@ -43,6 +50,7 @@ from diplomatic_cover.grading.autograde import (
     HiddenChecks,
     find_answer,
     find_check,
+    find_prediction,
     grade_check,
     grade_widget,
     load_hidden_checks,
@@ -75,6 +83,7 @@ from diplomatic_cover.grading.overrides import apply_overrides, read_overrides
 from diplomatic_cover.grading.progress import ProgressBar
 from diplomatic_cover.grading.reruns import NO_SANDBOX, SANDBOX, KeptRerun, RerunStore
 from diplomatic_cover.grading.results import (
+    AFTER_REVEAL,
     CHANGED,
     DAMAGED,
     ERROR,
@@ -91,6 +100,7 @@ from diplomatic_cover.grading.results import (
     StudentResult,
     encode_results,
     read_results,
+    read_settings,
 )
 from diplomatic_cover.grading.roster import (
     RosterError,
@@ -125,6 +135,7 @@ class GradeSummary:
     students: dict[str, StudentResult] = field(default_factory=dict)
     rerun_seconds: dict[str, float] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    kept_rules: dict[str, int] = field(default_factory=dict)
 
     def __str__(self) -> str:
         mode = "re-run (--execute)" if self.execute else "recorded values (no code run)"
@@ -158,6 +169,13 @@ class GradeSummary:
                 f"Written answers awaiting manual grading: {self.pending} "
                 "(open instructors/manual_grading.ipynb, then grade again to merge)."
             )
+        if self.kept_rules:
+            versions = ", ".join(str(v) for v in sorted(set(self.kept_rules.values())))
+            lines.append(
+                f"Scored {len(self.kept_rules)} item(s) by the older scoring rules the earlier "
+                f"grades here used (version {versions}), so their scores do not move; "
+                "grade again with --rescore to apply the answer key's rules."
+            )
         lines += [f"Warning: {w}" for w in self.warnings]
         lines.append(f"Outputs in {self.out}.")
         return "\n".join(lines)
@@ -184,6 +202,16 @@ def _answer_text(question: Any, entry: Any) -> str:
         return str(value)
 
 
+def _answered_too_late(result: ItemResult, question: Any, entry: Any) -> None:
+    """A prediction answered only after its result was shown: no points, and why."""
+    if _answer_text(question, entry):
+        result.status = AFTER_REVEAL
+        result.hint = (
+            "This was a prediction: it counts only when answered before the cell that shows "
+            "the result runs."
+        )
+
+
 class _Grader:
     """Grades students against one configuration; holds what every student shares."""
 
@@ -193,11 +221,13 @@ class _Grader:
         catalogue: Catalogue,
         key: Mapping[str, KeyEntry],
         hidden: HiddenChecks | None,
+        rules: Mapping[str, int] | None = None,
     ) -> None:
         self.config = config
         self.catalogue = catalogue
         self.key = key
         self.hidden = hidden
+        self.rules = rules or {}
         self.exercise = {
             item.id: _exercise_of(hidden, item.id) for item in config.items() if item.kind == CHECK
         }
@@ -240,15 +270,25 @@ class _Grader:
             else:
                 question = self.catalogue[item.id]
                 entry = find_answer(documents, question)
+                revealed = False
+                if question.reveal:
+                    entry, revealed = find_prediction(documents, question)
                 if item.kind == AUTO:
-                    result.items.append(grade_widget(item, question, entry, self.key[item.id]))
+                    graded = grade_widget(
+                        item, question, entry, self.key[item.id], self.rules.get(item.id)
+                    )
                 else:
-                    result.items.append(self._written(item, question, entry))
+                    graded = self._written(item, question, entry)
+                if revealed and graded.status == NOT_ANSWERED:
+                    _answered_too_late(graded, question, find_answer(documents, question))
+                result.items.append(graded)
         for question in self.opinion_questions:
             entry = find_answer(documents, question)
             value = entry.get("value") if isinstance(entry, Mapping) else None
             try:
                 if value is not None and is_answered(question, value):
+                    if isinstance(value, dict):  # a scale's reason ("why") is never pooled
+                        value = {k: v for k, v in value.items() if k != "why"}
                     result.opinions[question.id] = value
             except (AttributeError, TypeError, ValueError):
                 continue
@@ -496,6 +536,28 @@ def _rerun_problems(
 # The whole run
 
 
+def scoring_rules(
+    config: GradingConfig, key: Mapping[str, KeyEntry], out: Path, rescore: bool
+) -> dict[str, int]:
+    """The scoring rules version for each widget item graded against the key.
+
+    The key's own version, unless `out` holds earlier results and `rescore` is off: then the
+    version those results recorded for the item (version 1 for results graded before
+    versions were recorded; the key's own for an item they did not grade).
+    """
+    own = {item.id: key[item.id].rules for item in config.items() if item.kind == AUTO}
+    earlier = None if rescore else read_settings(out / RESULTS)
+    if earlier is None:
+        return own
+    recorded = earlier.get("scoring_rules")
+    if not isinstance(recorded, dict):
+        return dict.fromkeys(own, 1)
+    return {
+        item: recorded[item] if recorded.get(item) in SCORING_RULES else version
+        for item, version in own.items()
+    }
+
+
 def _selected(students: dict[str, Student], only: list[str] | None) -> list[Student]:
     wanted = {w.strip().lower() for w in only or [] if w.strip()}
     chosen = []
@@ -576,6 +638,7 @@ def grade(
     answer_key: Mapping[str, KeyEntry] | None = None,
     hidden_checks: HiddenChecks | None = None,
     rubrics_dir: Path | None = None,
+    rescore: bool = False,
 ) -> GradeSummary:
     """Grade every submission under `submissions` and write the outputs into `out`.
 
@@ -583,7 +646,8 @@ def grade(
     (including `execute` where no sandbox can be built, unless `no_isolation`); everything
     wrong with a student's file goes to problems.csv. `jobs` (submissions re-run at once)
     defaults to the number of cores. `catalogue`, `answer_key`, `hidden_checks` and
-    `rubrics_dir` default to the kit's own.
+    `rubrics_dir` default to the kit's own. `rescore` scores by the answer key's rules even
+    where earlier grades in `out` used older ones.
     """
     started = time.monotonic()
     if execute and os.name != "posix":
@@ -626,7 +690,8 @@ def grade(
                 )
             )
     merged = only is not None or (submissions.is_file() and len(found) == 1)
-    grader = _Grader(grading, catalogue, key, hidden)
+    rules = scoring_rules(grading, key, out, rescore)
+    grader = _Grader(grading, catalogue, key, hidden, rules)
     kept_store = RerunStore(out)
     summary = GradeSummary(out=out, merged=merged, execute=execute)
 
@@ -675,6 +740,7 @@ def grade(
             problems,
             course,
             earlier_problems=_earlier_problems(out, results) if merged else [],
+            rules=rules,
         )
     summary.graded = sum(1 for r in results.values() if r.submitted)
     summary.flagged = sum(1 for r in results.values() if r.flags)
@@ -685,6 +751,7 @@ def grade(
     summary.problems = problems
     summary.students = final
     summary.warnings += _export_warnings(final, roster_map is not None)
+    summary.kept_rules = {i: v for i, v in rules.items() if v != key[i].rules}
     summary.seconds = time.monotonic() - started
     return summary
 
@@ -837,6 +904,7 @@ def _write_outputs(
     problems: list[Problem],
     course: str,
     earlier_problems: list[Problem],
+    rules: Mapping[str, int],
 ) -> None:
     """Every output file; one student's page that cannot be written is a problem, not a stop."""
     written = [
@@ -858,7 +926,7 @@ def _write_outputs(
     feedback.write_feedback(out, students, config, catalogue, course, on_error=no_page)
     exports.write_problems(out, earlier_problems + problems)
     classreport.write_class_report(out, students, config, catalogue, course)
-    settings = {"config": config.source}
+    settings = {"config": config.source, "scoring_rules": dict(sorted(rules.items()))}
     atomic_write_bytes(out / RESULTS, encode_results(students, settings))
 
 
@@ -880,6 +948,7 @@ def cli_grade(
     no_isolation: bool = False,
     deadline: str | None = None,
     course: str = "",
+    rescore: bool = False,
     stdout: IO[str] | None = None,
     stderr: IO[str] | None = None,
 ) -> int:
@@ -895,6 +964,7 @@ def cli_grade(
             submissions=submissions, out=out, roster=roster, config=config, execute=execute,
             only=only, jobs=jobs, cell_timeout=cell_timeout, memory_mb=memory_mb,
             no_isolation=no_isolation, deadline=deadline, course=course, progress=stderr,
+            rescore=rescore,
         )  # fmt: skip
     except (GradingError, ConfigError, StoreError) as error:
         print(f"diplomatic-cover grade: {error}", file=stderr)

@@ -8,11 +8,16 @@ damaged in transit or cut short from a good one, with a message that says which.
 seal: anyone can edit a file and recompute the hashes, so it proves nothing about who built
 the file or whether it was edited on purpose (see instructors/grading.md).
 
+The exercise notebooks come from the student's working copy (`my-work/`, see
+`paths.working_copy`), found from the current folder, which in a notebook is the notebook's
+own folder; never from the installed kit, whose copies are blank. A notebook checked after
+it was last saved would hand in older code than the student saw checked, so
+`require_saved=True` (the button and the command) refuses, naming the notebook.
+
 The file is written whole or not at all (a temporary file in the same folder, then
 `os.replace`), so a student who hands in while a build is half done never sends a truncated
-zip. It goes to `submissions/` at the kit root when the kit folder is writable (it sits
-beside the notebooks, where the JupyterLab file browser shows it, and `.gitignore` keeps it
-out of git), else to the current folder.
+zip. It goes to `submissions/` in the working copy, where the JupyterLab file browser shows
+it (see `paths.submissions_dir`).
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ import re
 import sys
 import zipfile
 import zlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
@@ -44,8 +49,18 @@ MANIFEST = "manifest.json"
 REPORT = "report.html"
 
 
+#: How much older than a check an exercise file may be and still count as saved: file
+#: systems keep modification times to a second or two, and the check's own output is
+#: written after the code it checked.
+SAVE_SLACK_SECONDS = 1.0
+
+
 class SubmissionError(Exception):
     """A submission could not be built, or a submission file failed its check."""
+
+
+class UnsavedWork(SubmissionError):
+    """An exercise notebook was checked after it was last saved: the zip would hold old code."""
 
 
 # ---------------------------------------------------------------------------------------
@@ -58,9 +73,12 @@ def default_out_dir() -> Path:
 
 
 def default_exercises_dir() -> Path | None:
-    """The kit's `exercises/` folder, if the kit has a root folder."""
-    root = paths.kit_root()
-    return root / "exercises" if root is not None else None
+    """`exercises/` of the working copy the current folder is in (`paths.exercises_dir`).
+
+    A notebook's kernel runs in the notebook's folder, so the button finds the student's
+    own copies; `diplomatic-cover submit` run in the working copy does too.
+    """
+    return paths.exercises_dir()
 
 
 def submission_name(student: Student) -> str:
@@ -122,6 +140,56 @@ def _exercise_files(exercises_dir: Path | None) -> dict[str, bytes]:
     return files
 
 
+def _timestamp(stamp: object) -> float | None:
+    """Seconds since the epoch for a store time ("2026-11-27T10:42:05.123Z"); None if not one."""
+    if not isinstance(stamp, str):
+        return None
+    try:
+        return datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC).timestamp()
+    except ValueError:
+        return None
+
+
+def last_checked(document: Mapping[str, Any]) -> float | None:
+    """When the latest check of a notebook's document was recorded (epoch seconds), if ever."""
+    times = [_timestamp(entry.get("saved_at")) for entry in (document.get("checks") or {}).values()]
+    known = [t for t in times if t is not None]
+    return max(known) if known else None
+
+
+def unsaved_exercises(
+    documents: Mapping[str, Mapping[str, Any]], exercises_dir: Path | None
+) -> list[Path]:
+    """The exercise notebooks whose file is older than their latest recorded check."""
+    if exercises_dir is None or not exercises_dir.is_dir():
+        return []
+    stale = []
+    for path in sorted(exercises_dir.glob("*.ipynb")):
+        checked = last_checked(documents.get(path.stem) or {})
+        try:
+            saved = path.stat().st_mtime
+        except OSError:
+            continue
+        if checked is not None and saved + SAVE_SLACK_SECONDS < checked:
+            stale.append(path)
+    return stale
+
+
+def unsaved_message(stale: Iterable[Path]) -> str:
+    """What to tell a student whose checked code is not saved yet (names every notebook)."""
+    names = [path.name for path in stale]
+    if len(names) == 1:
+        return (
+            f"{names[0]} was checked after it was last saved, so the file does not hold the "
+            "code you checked: save it (Ctrl+S), then hand in again."
+        )
+    shown = ", ".join(names[:-1]) + " and " + names[-1]
+    return (
+        f"{shown} were checked after they were last saved, so the files do not hold the "
+        "code you checked: open each one and save it (Ctrl+S), then hand in again."
+    )
+
+
 def _zip_bytes(entries: Mapping[str, bytes], when: datetime) -> bytes:
     buffer = io.BytesIO()
     stamp = when.timetuple()[:6]
@@ -141,11 +209,13 @@ def build_submission(
     out_dir: Path | None = None,
     exercises_dir: Path | None = None,
     catalogue: Catalogue | None = None,
+    require_saved: bool = False,
 ) -> Path:
     """Write `submission-<id>.zip` into `out_dir` (see `default_out_dir`) and return its path.
 
     The store is read once: the report, the response files and the manifest all describe
-    the same answers. Building again replaces the earlier file.
+    the same answers. Building again replaces the earlier file. With `require_saved`, an
+    exercise notebook checked after it was last saved raises `UnsavedWork` (nothing written).
     """
     student = student or current_student()
     store = store or ResponseStore()
@@ -163,6 +233,10 @@ def build_submission(
         documents = load_documents(student, store)
     except StoreError as error:
         raise SubmissionError(f"Your saved answers could not be read: {error}") from error
+    if require_saved:
+        stale = unsaved_exercises(documents, exercises_dir)
+        if stale:
+            raise UnsavedWork(unsaved_message(stale))
 
     report = build_report(student, catalogue=catalogue, documents=documents, generated_at=created)
     files: dict[str, bytes] = {REPORT: report.encode("utf-8")}
@@ -401,8 +475,16 @@ def cli_submit(
     `identity.current_student`), so the command and the button always agree.
     """
     stdout, stderr = stdout or sys.stdout, stderr or sys.stderr
+    if exercises_dir is None:
+        exercises_dir = default_exercises_dir()
+        if exercises_dir is None:
+            print(
+                f"No exercise notebooks near {Path.cwd()}: run this in your working copy "
+                "(my-work/), or name the folder with --exercises.",
+                file=stderr,
+            )
     try:
-        path = build_submission(out_dir=out_dir, exercises_dir=exercises_dir)
+        path = build_submission(out_dir=out_dir, exercises_dir=exercises_dir, require_saved=True)
         print(describe_submission(path), file=stdout)
     except (SubmissionError, StoreError) as error:
         print(f"diplomatic-cover submit: {error}", file=stderr)

@@ -214,7 +214,7 @@ def default_expectations_path() -> Path:
 
 
 def _root() -> Path:
-    root = paths.kit_root()
+    root = paths.open_kit_root()
     if root is None:
         raise AuthoringError("Run this from the open kit (the folder with instructors/).")
     return root
@@ -361,7 +361,7 @@ def main(
 
 
 def _listing(files: Iterable[Path]) -> str:
-    root = paths.kit_root()
+    root = paths.open_kit_root()
     shown = []
     for path in files:
         try:

@@ -21,6 +21,12 @@ text. It refuses to produce a copy that holds any, or whose exercises are out of
 their sources, or whose guided notebooks differ from the versions committed to git (outputs
 aside) unless each is named with `allow_modified`: an experiment in the open kit must never
 reach students by accident.
+
+After the deadline, `release_keys(out=DIR, notebooks=[...])` (`release --with-key NOTEBOOK
+... --out DIR`) writes those notebooks' answer key files into an existing class copy's
+`questions/answer_key/`, where its package reads them (the Compare button then appears), and
+records them in `released.json` beside them. The scan reads that record: a released key and
+its text are allowed, every other notebook's key stays a secret.
 """
 
 from __future__ import annotations
@@ -30,7 +36,8 @@ import re
 import shutil
 import sys
 import tomllib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
@@ -88,6 +95,10 @@ EXCLUDED = (
     "src/diplomatic_cover/authoring.py",
     "src/diplomatic_cover/release.py",
 )
+
+#: The answer key, relative to a kit or class copy, and the record of keys released from it.
+ANSWER_KEY = "src/diplomatic_cover/questions/answer_key"
+RELEASED = "released.json"
 
 #: The instructor modules that hold answers (their code lines are secrets). The build tools
 #: beside them (`authoring.py`, this module) are left out too, but hold no answers.
@@ -195,7 +206,7 @@ def release(*, out: Path, root: Path | None = None, allow_modified: Iterable[str
     `allow_modified` names guided notebooks (stem, file name or path; "all") released even
     though they differ from their committed version.
     """
-    root = Path(root) if root is not None else paths.kit_root()
+    root = Path(root) if root is not None else paths.open_kit_root()
     if root is None:
         raise ReleaseError("Run the release from the open kit (the folder with instructors/).")
     out = Path(out)
@@ -271,13 +282,13 @@ def _public_lines(root: Path) -> set[str]:
     return lines
 
 
-def secrets(root: Path) -> set[str]:
+def secrets(root: Path, released: frozenset[str] = frozenset()) -> set[str]:
     """Text that must never reach students, gathered from the open kit at `root`.
 
     Whole solution blocks and hidden-check cells of the exercise sources, and their lines
     that the kit shows nowhere else; the hidden checks' and reference answers' code lines;
     the answer key's model answers, feedback and hints (each paragraph of at least
-    `_MIN_SECRET` characters).
+    `_MIN_SECRET` characters), except those of the `released` notebooks' keys.
     """
     found: set[str] = set()
     public = _public_lines(root)
@@ -292,8 +303,10 @@ def secrets(root: Path) -> set[str]:
             # Code only: hint strings are public (the expectations file shows them).
             if len(stripped) >= _MIN_SECRET and not stripped.startswith(_NOT_CODE):
                 found.add(stripped)
-    key_dir = root / "src" / "diplomatic_cover" / "questions" / "answer_key"
+    key_dir = root / ANSWER_KEY
     for path in sorted(key_dir.glob("*.toml")):
+        if path.stem in released:
+            continue
         data = tomllib.loads(path.read_text(encoding="utf-8"))
         for entry in data.get("answers", {}).values():
             texts = [entry.get("model_answer", ""), entry.get("feedback", "")]
@@ -326,18 +339,43 @@ def _documents(path: Path) -> Iterator[tuple[str, str]]:
             yield where + " (outputs, attachments or metadata)", json.dumps(extras)
 
 
+def released_keys(folder: Path) -> dict[str, str]:
+    """The notebooks whose answer keys were released into the class copy `folder`, with when.
+
+    Read from the record `release_keys` writes; an unreadable record releases nothing (so
+    the scan then reports the key files as secrets, which is the safe side).
+    """
+    try:
+        record = json.loads((folder / ANSWER_KEY / RELEASED).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    found = record.get("released") if isinstance(record, dict) else None
+    if not isinstance(found, dict):
+        return {}
+    return {str(name): str(when) for name, when in found.items()}
+
+
+def _released_file(relative: str, released: frozenset[str]) -> bool:
+    folder, _, name = relative.rpartition("/")
+    return folder == ANSWER_KEY and (
+        name == RELEASED or (name.endswith(".toml") and name[: -len(".toml")] in released)
+    )
+
+
 def find_secrets(folder: Path, root: Path) -> list[str]:
     """Everything in `folder` that should not be in a class copy, as readable lines.
 
     Looks for left-out paths, notebooks with outputs, attachments, cell metadata or tagged
-    cells, solution markers, and any text from `secrets(root)`.
+    cells, solution markers, and any text from `secrets(root)`. Answer keys that
+    `release_keys` released into `folder` (its record says which) are allowed.
     """
     problems: list[str] = []
-    wanted = secrets(root)
+    released = frozenset(released_keys(folder))
+    wanted = secrets(root, released)
     normal_wanted = {_normal(s) for s in wanted}
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         relative = _relative(path, folder)
-        if _excluded(relative):
+        if _excluded(relative) and not _released_file(relative, released):
             problems.append(f"{relative}: a path the class copy leaves out")
             continue
         for where, text in _documents(path):
@@ -359,16 +397,101 @@ def find_secrets(folder: Path, root: Path) -> list[str]:
     return problems
 
 
+# ---------------------------------------------------------------------------------------
+# Releasing answer keys after the deadline
+
+
+def _key_names(root: Path, asked: Sequence[str]) -> list[str]:
+    """The key files' notebook names for `asked` ("01", "ex4" or a full notebook name)."""
+    available = sorted(p.stem for p in (root / ANSWER_KEY).glob("*.toml"))
+    chosen = []
+    for name in asked:
+        found = [n for n in available if n == name or n.split("_", 1)[0] == name]
+        if len(found) != 1:
+            raise ReleaseError(
+                f"No answer key for {name!r}. Name notebooks as 01 or 01_reading_the_article; "
+                f"the keys are: {', '.join(available)}."
+            )
+        chosen.append(found[0])
+    return list(dict.fromkeys(chosen))
+
+
+def release_keys(*, out: Path, notebooks: Sequence[str], root: Path | None = None) -> list[Path]:
+    """Write the named notebooks' answer keys into the class copy `out`; return the files.
+
+    For after the deadline: the class copy's package then offers the model answers and
+    feedback of those notebooks (the Compare button) to every student who updates their
+    copy. The record `released.json` says which keys were released and when, so the secret
+    scan allows them and nothing else; if the scan still finds a secret, the files written
+    now are removed again and nothing changes.
+    """
+    root = Path(root) if root is not None else paths.kit_root()
+    if root is None:
+        raise ReleaseError("Run the release from the open kit (the folder with instructors/).")
+    out = Path(out)
+    if not (out / "CLASS_COPY.md").is_file():
+        raise ReleaseError(
+            f"{out} is not a class copy (it has no CLASS_COPY.md): build one with "
+            "`diplomatic-cover release --out DIR` first, then release keys into it."
+        )
+    names = _key_names(root, notebooks)
+    folder = out / ANSWER_KEY
+    record_path = folder / RELEASED
+    earlier = record_path.read_bytes() if record_path.is_file() else None
+    record = released_keys(out)
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    written = []
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        target = folder / f"{name}.toml"
+        if not target.exists():
+            written.append(target)
+        shutil.copy2(root / ANSWER_KEY / f"{name}.toml", target)
+        record[name] = now
+    document = {
+        "about": "Answer keys released to students by `diplomatic-cover release --with-key`.",
+        "released": dict(sorted(record.items())),
+    }
+    record_path.write_text(json.dumps(document, indent=1) + "\n", encoding="utf-8")
+    found = find_secrets(out, root)
+    if found:
+        for path in written:
+            path.unlink(missing_ok=True)
+        if earlier is None:
+            record_path.unlink(missing_ok=True)
+        else:
+            record_path.write_bytes(earlier)
+        raise ReleaseError("The class copy would hold secrets:\n" + "\n".join(found[:20]))
+    return [folder / f"{name}.toml" for name in names]
+
+
 def main(
     *,
     out: Path,
+    with_key: Sequence[str] | None = None,
     allow_modified: Iterable[str] = (),
     root: Path | None = None,
     stdout: IO[str] | None = None,
     stderr: IO[str] | None = None,
 ) -> int:
-    """`diplomatic-cover release --out DIR [--allow-modified NAME]`: 0 when built, else 1."""
+    """`diplomatic-cover release --out DIR [--allow-modified NAME] [--with-key NB ...]`.
+
+    0 when done, else 1.
+    """
     stdout, stderr = stdout or sys.stdout, stderr or sys.stderr
+    if with_key:
+        try:
+            keys = release_keys(out=out, notebooks=with_key, root=root)
+        except (ReleaseError, OSError, ValueError) as error:
+            print(f"release: {error}", file=stderr)
+            return 1
+        shown = ", ".join(path.stem for path in keys)
+        print(
+            f"Released the answer keys of {shown} into {out}. Students who update their copy "
+            "see those notebooks' model answers after an attempt.",
+            file=stdout,
+        )
+        return 0
     try:
         folder = release(out=out, root=root, allow_modified=allow_modified)
     except (ReleaseError, OSError, ValueError) as error:

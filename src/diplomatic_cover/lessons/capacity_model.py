@@ -71,7 +71,9 @@ class Assumptions:
         officers: suspected intelligence officers to watch (people). Range 50–300. The
             baseline of 100 is illustrative: more than 100 Russian diplomats suspected of
             spying were expelled from the US from 2016 to early 2025 (reports citing CNN),
-            and Russia's embassy had 184 staff of all kinds in January 2022 (TASS).
+            and Ambassador Antonov said Russia's embassy would be left with 184 staff of all
+            kinds after the January 2022 departures (TASS, Russian state news agency, 28 Jan
+            2022: his own figure).
         agents: agents available for this target set before other work is subtracted
             (people). Range 250–2,500. Illustrative: the FBI has about 13,000 agents in all
             (Washington Post, 2025) and says the share working counterintelligence is
@@ -79,7 +81,7 @@ class Assumptions:
             Soviet intelligence officers (Los Angeles Times).
         agents_per_target: agents needed to keep one person under watch around the clock,
             all shifts included (people). Range 4–30, the spread of published estimates
-            (4 in 1985, CIA Director Casey; 3–10, a former French official; about 20–30,
+            (4 in 1985, a New York Times report; 3–10, a former French official; about 20–30,
             British and French estimates). The baseline of 20 is mid-range, not a finding.
         other_work_pct: share of those agents' time taken by other priorities (percent,
             0–99). Range 20–90. Illustrative: in autumn 2025 about a quarter of all FBI agents

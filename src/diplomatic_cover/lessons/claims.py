@@ -20,12 +20,12 @@ module stays cheap.
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
 from diplomatic_cover.lessons import read_data
+from diplomatic_cover.lessons.figures import Table
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -303,19 +303,10 @@ class HtmlTable:
         return self.html
 
 
-def show(frame: pd.DataFrame, caption: str = "") -> HtmlTable:
+def show(frame: pd.DataFrame, caption: str = "") -> Table:
     """Show a table of long text so that it wraps instead of being cut off with '...'.
 
-    pandas' own display truncates cells at 50 characters, which hides exactly the wording
-    students are asked to weigh.
+    pandas' own display truncates cells at 50 characters and JupyterLab right-aligns them,
+    which hides exactly the wording students are asked to weigh (`figures.Table`).
     """
-    table = frame.reset_index(drop=frame.index.name is None).to_html(
-        index=False, escape=True, border=0
-    )
-    style = (
-        "<style>.dc-claims table{border-collapse:collapse;font-size:0.9em}"
-        ".dc-claims th,.dc-claims td{text-align:left;vertical-align:top;padding:4px 8px;"
-        "border-bottom:1px solid #ddd;max-width:22em;white-space:normal}</style>"
-    )
-    head = f"<p><strong>{html.escape(caption)}</strong></p>" if caption else ""
-    return HtmlTable(f'{style}<div class="dc-claims">{head}{table}</div>')
+    return Table(frame, caption=caption)

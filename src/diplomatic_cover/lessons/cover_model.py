@@ -264,7 +264,7 @@ def plot_officers_vs_share(
     ax.set_ylim(bottom=0)
     ax.set_xlabel("Assumed share of mission staff who are intelligence officers (%)")
     ax.set_ylabel("Estimated officers under cover (people)")
-    ax.set_title("Estimated officers under diplomatic cover depend mostly on the assumed share")
+    ax.set_title("Officers under cover by assumed share: the widest range moves the answer most")
     ax.legend(loc="upper left", fontsize=9)
     return fig
 

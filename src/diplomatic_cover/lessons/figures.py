@@ -9,12 +9,13 @@ so nothing is fetched from the web.
 from __future__ import annotations
 
 import base64
-import html
 import io
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
+
+from diplomatic_cover.pages.fragments import esc
 
 # Okabe & Ito (2008), "Color Universal Design": distinguishable with every common colour
 # vision deficiency. Order chosen so the first colours also differ in lightness.
@@ -76,16 +77,103 @@ class Figure:
 
     def _repr_html_(self) -> str:
         data = base64.b64encode(self.png).decode("ascii")
-        parts = [f"<strong>Figure.</strong> {html.escape(self.caption)}"] if self.caption else []
-        parts.append(f"<em>Description:</em> {html.escape(self.alt)}")
+        parts = [f"<strong>Figure.</strong> {esc(self.caption)}"] if self.caption else []
+        parts.append(f"<em>Description:</em> {esc(self.alt)}")
         if self.source:
-            parts.append(f"<em>Source:</em> {html.escape(self.source)}")
+            parts.append(f"<em>Source:</em> {esc(self.source)}")
         caption = "<br>".join(parts)
         return (
             f'<figure style="margin:0"><img src="data:image/png;base64,{data}" '
-            f'alt="{html.escape(self.alt, quote=True)}" style="max-width:100%">'
+            f'alt="{esc(self.alt)}" style="max-width:100%">'
             f'<figcaption style="font-size:0.9em;max-width:52em">{caption}</figcaption></figure>'
         )
 
     def __repr__(self) -> str:
         return f"Figure: {self.alt}" + (f" (source: {self.source})" if self.source else "")
+
+
+# Outweighs JupyterLab's rule that right-aligns every table cell in an output (its selector
+# `:not(.jp-RenderedMarkdown).jp-RenderedHTMLCommon td` counts two classes; ours three).
+TABLE_STYLE = (
+    "<style>.dc-table-wrap table.dc-table{border-collapse:collapse;table-layout:auto;"
+    "margin:0.3em 0 0.6em;font-size:0.92em}"
+    ".dc-table-wrap table.dc-table.dc-table th,.dc-table-wrap table.dc-table.dc-table td"
+    "{text-align:left;vertical-align:top;white-space:normal;max-width:34em;padding:4px 8px;"
+    "border:none;border-bottom:1px solid #ccc;line-height:1.4}"
+    ".dc-table-wrap table.dc-table.dc-table td.num,.dc-table-wrap table.dc-table.dc-table th.num"
+    "{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}"
+    ".dc-table-wrap table.dc-table caption{text-align:left;font-weight:bold;padding:0.2em 0}"
+    ".dc-table-wrap .dc-source{font-size:0.9em;margin:0 0 1em}</style>"
+)
+
+
+def _cell(value: Any) -> tuple[str, bool]:
+    """A cell's text and whether it is a number (numbers line up on the right)."""
+    if value is None or (isinstance(value, float) and value != value):
+        return "", False
+    if isinstance(value, bool):
+        return str(value), False
+    if isinstance(value, int | float) or type(value).__module__ == "numpy":
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            return str(value), False
+        if number != number:  # NaN
+            return "", False
+        text = str(int(number)) if number.is_integer() else str(round(number, 2))
+        return text, True
+    midnight = hasattr(value, "hour") and (value.hour, value.minute, value.second) == (0, 0, 0)
+    if midnight and hasattr(value, "strftime"):
+        return value.strftime("%Y-%m-%d"), False
+    return str(value), False
+
+
+@dataclass
+class Table:
+    """A table of text shown so it can be read: left-aligned, wrapped, never cut short.
+
+    pandas shows a DataFrame right-aligned and cuts every cell at 50 characters, which hides
+    the very wording students are asked to weigh. `Table(frame, caption=..., source=...)`
+    shows every cell whole, text on the left and numbers on the right, with a caption and
+    the source, as an accessible HTML table (column and row headers with their scope).
+    """
+
+    html: str
+    text: str
+
+    def __init__(self, frame: Any, *, caption: str = "", source: str = "") -> None:
+        shown = frame.reset_index(drop=frame.index.name is None and not frame.index.names[0])
+        numeric = [str(kind).startswith(("int", "float", "Int", "Float")) for kind in shown.dtypes]
+        number_class = ' class="num"'
+        head = "".join(
+            f'<th scope="col"{number_class if num else ""}>{esc(name)}</th>'
+            for name, num in zip(shown.columns, numeric, strict=True)
+        )
+        rows = []
+        for values in shown.itertuples(index=False):
+            cells = []
+            for position, value in enumerate(values):
+                text, is_number = _cell(value)
+                tag = 'th scope="row"' if position == 0 and not numeric[0] else "td"
+                css = number_class if is_number else ""
+                cells.append(f"<{tag}{css}>{esc(text)}</{tag.split()[0]}>")
+            rows.append(f"<tr>{''.join(cells)}</tr>")
+        title = f"<caption>{esc(caption)}</caption>" if caption else ""
+        note = f'<p class="dc-source"><em>Source:</em> {esc(source)}</p>' if source else ""
+        self.html = (
+            f'{TABLE_STYLE}<div class="dc-table-wrap"><table class="dc-table">{title}'
+            f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>{note}</div>"
+        )
+        text = shown.to_string(index=False)
+        self.text = "\n".join(
+            part for part in (caption, text, source and f"Source: {source}") if part
+        )
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+    def __repr__(self) -> str:
+        return self.text
+
+    def __str__(self) -> str:
+        return self.html

@@ -35,7 +35,6 @@ importing this module stays cheap.
 
 from __future__ import annotations
 
-import html
 import math
 import numbers
 import sys
@@ -46,6 +45,7 @@ from typing import TYPE_CHECKING, Any
 
 from diplomatic_cover import paths
 from diplomatic_cover.lessons import read_data
+from diplomatic_cover.pages.fragments import esc
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -538,14 +538,14 @@ def role_card(role: str) -> HTMLText:
     if role not in ROLE_CARDS:
         raise KeyError(f"No role {role!r}; the roles are: {', '.join(ROLE_CARDS)}.")
     card = ROLE_CARDS[role]
-    e = html.escape
+    e = esc
 
     def item(text: str) -> str:
         return f"<li>{e(text)}</li>"
 
     def argument(p: Point) -> str:
         if p.source:
-            cite = f'<a href="{e(p.url, quote=True)}">{e(p.source)}</a>' if p.url else e(p.source)
+            cite = f'<a href="{e(p.url)}">{e(p.source)}</a>' if p.url else e(p.source)
             return f"<li>{e(p.text)}<br><small>Source: {cite}</small></li>"
         return f"<li>{e(p.text)} <small>(the role's judgement; no source)</small></li>"
 
@@ -554,7 +554,7 @@ def role_card(role: str) -> HTMLText:
     )
     return HTMLText(
         f'<section style="border:1px solid #999;border-radius:6px;padding:0.6em 1em;'
-        f'margin:0.5em 0;max-width:52em" aria-label="Role card: {e(card.title, quote=True)}">'
+        f'margin:0.5em 0;max-width:52em" aria-label="Role card: {e(card.title)}">'
         f'<h3 style="margin-top:0.2em">Role card: {e(card.title)}</h3>'
         f"<p><i>{e(card.who)}</i></p>"
         f"<h4>Goals</h4><ul>{''.join(item(g) for g in card.goals)}</ul>"
@@ -596,7 +596,7 @@ def role_cards_markdown() -> str:
 
 
 def _repo_root() -> Path:
-    root = paths.kit_root()
+    root = paths.open_kit_root()
     return root if root is not None else Path.cwd()
 
 

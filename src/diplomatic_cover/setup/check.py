@@ -6,12 +6,12 @@ check itself stays fast, and it says in plain words what to do when something is
 
 from __future__ import annotations
 
-import html
 import os
 import sys
 from dataclasses import dataclass, field
 
 from diplomatic_cover._version import __version__
+from diplomatic_cover.pages.fragments import esc
 from diplomatic_cover.paths import responses_dir
 
 REQUIRED = ("jupyterlab", "ipywidgets", "anywidget", "pandas", "matplotlib", "numpy")
@@ -43,20 +43,21 @@ class SetupReport:
         return "\n".join([*lines, verdict])
 
     def _repr_html_(self) -> str:
+        # Words, not emoji: Debian's Chromium has no emoji font and drew the old marks as boxes.
         rows = "".join(
-            f"<tr><td>{'✅' if c.ok else '❌'}</td><td>{html.escape(c.name)}</td>"
-            f"<td>{html.escape(c.detail)}</td></tr>"
+            f"<tr><td>{'OK' if c.ok else '<strong>Fix</strong>'}</td><td>{esc(c.name)}</td>"
+            f"<td>{esc(c.detail)}</td></tr>"
             for c in self.checks
         )
         verdict = (
             "<p><strong>All set.</strong> You are ready for notebook 01.</p>"
             if self.ok
-            else "<p><strong>Something needs fixing:</strong> see the rows marked ❌ "
+            else "<p><strong>Something needs fixing:</strong> see the rows marked Fix "
             "and the README's set-up section.</p>"
         )
         return (
-            "<table><thead><tr><th></th><th>Check</th><th>Result</th></tr></thead>"
-            f"<tbody>{rows}</tbody></table>{verdict}"
+            '<table><thead><tr><th scope="col">Status</th><th scope="col">Check</th>'
+            f'<th scope="col">Result</th></tr></thead><tbody>{rows}</tbody></table>{verdict}'
         )
 
 

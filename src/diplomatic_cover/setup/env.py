@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -43,8 +44,17 @@ def install_save_hook(prefix: Path | None = None) -> Path:
     return path
 
 
+def uninstall_command(names: list[str]) -> list[str]:
+    """uv's uninstall where the Makefile installed uv (pip takes seconds just to start)."""
+    uv = Path(sys.executable).with_name("uv")
+    found = str(uv) if uv.is_file() else shutil.which("uv")
+    if found:
+        return [found, "pip", "uninstall", "--quiet", "--python", sys.executable, *names]
+    return [sys.executable, "-m", "pip", "uninstall", "--quiet", "--yes", *names]
+
+
 def remove_slow_packages() -> int:
-    """Uninstall the slow optional packages if present; return pip's exit code."""
+    """Uninstall the slow optional packages if present; return the installer's exit code."""
     present = [
         name
         for name in SLOW_OPTIONAL_PACKAGES
@@ -52,8 +62,7 @@ def remove_slow_packages() -> int:
     ]
     if not present:
         return 0
-    cmd = [sys.executable, "-m", "pip", "uninstall", "--quiet", "--yes", *present]
-    return subprocess.call(cmd)
+    return subprocess.call(uninstall_command(present))
 
 
 def main() -> int:

@@ -15,23 +15,20 @@ from diplomatic_cover.lessons.capacity_model import (
     coverage,
     describe,
 )
+from diplomatic_cover.widgets.outputs import live_results
+from diplomatic_cover.widgets.slider import Slider
 
 
 def coverage_explorer(baseline: Assumptions = BASELINE) -> Any:
     """Labelled sliders for the four assumptions, with a sentence and a bar that update.
 
-    Uses stock ipywidgets (`interactive` with IntSliders whose descriptions are the labels in
-    `LABELS`), updating when a slider is released rather than while it is dragged, so the
-    notebook stays responsive on a small JupyterHub. The result is plain text plus a one-bar
-    chart with alt text, so a screen-reader user gets the same numbers.
+    The kit's labelled sliders (`widgets.slider`, named by the labels in `LABELS`; results
+    shown by `outputs.live_results`), updating when a slider is released rather than while it
+    is dragged, so the notebook stays responsive on a small JupyterHub. The result is plain
+    text plus a one-bar chart with alt text, so a screen-reader user gets the same numbers.
     """
-    import ipywidgets as widgets
-    from IPython.display import display
-
     from diplomatic_cover.lessons.figures import Figure, kit_style
 
-    style = {"description_width": "210px"}
-    layout = widgets.Layout(width="560px")
     steps = {"officers": 5, "agents": 50, "agents_per_target": 1, "other_work_pct": 5}
     limits = {
         "officers": (10, 500),
@@ -40,25 +37,23 @@ def coverage_explorer(baseline: Assumptions = BASELINE) -> Any:
         "other_work_pct": (0, 95),
     }
     sliders = {
-        name: widgets.IntSlider(
+        name: Slider(
             value=getattr(baseline, name),
             min=limits[name][0],
             max=limits[name][1],
             step=steps[name],
+            integer=True,
             description=LABELS[name] + (" (%)" if name == "other_work_pct" else ""),
-            style=style,
-            layout=layout,
-            continuous_update=False,
+            description_width="15em",
         )
         for name in LABELS
     }
 
-    def show(**values: int) -> None:
+    def show(**values: int) -> list[Any]:
         import matplotlib.pyplot as plt
 
         a = Assumptions(**values)
         c = coverage(a)
-        print(describe(a))
         with kit_style():
             fig, ax = plt.subplots(figsize=(7, 2.0), layout="constrained")
             ax.barh([0], [c.percent_covered], color="#0072B2", label="watched full-time")
@@ -73,15 +68,14 @@ def coverage_explorer(baseline: Assumptions = BASELINE) -> Any:
             ax.set_yticks([])
             ax.set_xlabel("Share of officers (%)")
             fig.legend(loc="outside lower center", ncol=2)
-        display(
-            Figure(
-                fig,
-                alt=(
-                    f"{c.percent_covered:.0f}% of officers watched full-time, "
-                    f"{100 - c.percent_covered:.0f}% not (scale 0 to 100%)."
-                ),
-                source="Coverage model with the assumptions on the sliders (illustrative).",
-            )
+        figure = Figure(
+            fig,
+            alt=(
+                f"{c.percent_covered:.0f}% of officers watched full-time, "
+                f"{100 - c.percent_covered:.0f}% not (scale 0 to 100%)."
+            ),
+            source="Coverage model with the assumptions on the sliders (illustrative).",
         )
+        return [describe(a), figure]
 
-    return widgets.interactive(show, **sliders)
+    return live_results(sliders, show)

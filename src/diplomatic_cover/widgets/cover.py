@@ -13,48 +13,46 @@ from diplomatic_cover.lessons.cover_model import (
     officers_under_cover,
     published_share_range,
 )
+from diplomatic_cover.widgets.outputs import live_results
+from diplomatic_cover.widgets.slider import Slider
 
 
 def interactive_estimate() -> Any:
     """Labelled sliders for the three assumptions, with the estimate printed below them.
 
-    Stock ipywidgets, so it works in any Jupyter front end; each slider has a description
-    that a screen reader announces.
+    The kit's labelled sliders (`widgets.slider`): a screen reader announces each one's name
+    and value, and one label width for all three makes the tracks line up.
     """
-    import ipywidgets as widgets
-
     lo, hi = published_share_range()
-    style = {"description_width": "initial"}
-    layout = widgets.Layout(width="32em")
-    posts = widgets.IntSlider(
+    width = "19em"
+    posts = Slider(
         value=3,
         min=1,
         max=8,
+        integer=True,
+        description_width=width,
         description="Posts open (embassy and consulates)",
-        style=style,
-        layout=layout,
     )
-    staff = widgets.IntSlider(
-        value=73, min=10, max=150, description="Staff per post (people)", style=style, layout=layout
+    staff = Slider(
+        value=73,
+        min=10,
+        max=150,
+        integer=True,
+        description_width=width,
+        description="Staff per post (people)",
     )
-    share = widgets.FloatSlider(
-        value=0.33,
-        min=0.0,
-        max=0.8,
-        step=0.01,
-        readout_format=".0%",
+    share = Slider(
+        value=0.33, min=0.0, max=0.8, step=0.01, readout_format=".0%", description_width=width,
         description="Share of staff who are officers",
-        style=style,
-        layout=layout,
-    )
+    )  # fmt: skip
 
-    def show(posts: int, staff_per_post: int, share: float) -> None:
+    def show(posts: int, staff_per_post: int, share: float) -> list[str]:
         est = officers_under_cover(posts, float(staff_per_post), share)
-        print(est.summary())
         below = [e for e in PUBLISHED_SHARES if e.value <= share]
-        print(
+        return [
+            est.summary(),
             f"Your share is at or above {len(below)} of the {len(PUBLISHED_SHARES)} published "
-            f"estimates (they run from {lo:.0%} to {hi:.0%}; all are contested)."
-        )
+            f"estimates (they run from {lo:.0%} to {hi:.0%}; all are contested).",
+        ]
 
-    return widgets.interactive(show, posts=posts, staff_per_post=staff, share=share)
+    return live_results({"posts": posts, "staff_per_post": staff, "share": share}, show)

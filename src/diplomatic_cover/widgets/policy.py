@@ -27,6 +27,8 @@ from diplomatic_cover.lessons.policy import (
     totals_alt,
     weighted_scores,
 )
+from diplomatic_cover.widgets.outputs import show_in
+from diplomatic_cover.widgets.slider import Slider
 
 
 class MatrixExplorer:
@@ -70,17 +72,19 @@ class MatrixExplorer:
     def _build(self) -> Any:
         import ipywidgets as widgets
 
-        style = {"description_width": "190px"}
-        layout = widgets.Layout(width="470px")
+        # One label width for every slider (long enough for the longest label, which wraps
+        # rather than being cut off): the tracks line up.
+        label_width = "19em"
+        style = {"description_width": label_width}
+        layout = widgets.Layout(width="40em")
         self._weight_sliders = {
-            c.id: widgets.IntSlider(
+            c.id: Slider(
                 value=int(self.weights[c.id]),
                 min=WEIGHT_MIN,
                 max=WEIGHT_MAX,
+                integer=True,
                 description=f"{c.label} (weight)",
-                style=style,
-                layout=layout,
-                continuous_update=False,
+                description_width=label_width,
             )
             for c in CRITERIA
         }
@@ -92,15 +96,14 @@ class MatrixExplorer:
             layout=layout,
         )
         self._score_sliders = {
-            c.id: widgets.IntSlider(
+            c.id: Slider(
                 value=int(self.scores[OPTIONS[0].id][c.id]),
                 min=SCORE_MIN,
                 max=SCORE_MAX,
+                integer=True,
                 description=f"{c.label} (score)",
+                description_width=label_width,
                 tooltip=f"5 = {c.high}; 1 = {c.low}",
-                style=style,
-                layout=layout,
-                continuous_update=False,
             )
             for c in CRITERIA
         }
@@ -166,27 +169,23 @@ class MatrixExplorer:
             self._syncing = False
 
     def _render(self) -> None:
-        from IPython.display import display
+        # The outputs are set in one go (`show_in`), never printed inside `with self._out:`:
+        # that context manager tags output messages for the browser to route into the
+        # widget, and when sliders moved quickly the browser sometimes had not yet applied
+        # the tag, so the table went to JupyterLab's log console instead (issue 15).
+        from diplomatic_cover.lessons.figures import Figure, Table, kit_style
 
-        from diplomatic_cover.lessons.figures import Figure, kit_style
-
-        self._out.clear_output(wait=True)
-        with self._out:
-            if sum(self.weights.values()) <= 0:
-                print("All weights are 0: give at least one criterion a weight above 0.")
-                return
-            table = weighted_scores(self.weights, self.scores)
-            display(display_table(table))
-            with kit_style():
-                fig = plot_totals(table, title="Your weighted scores")
-            display(
-                Figure(
-                    fig,
-                    alt=totals_alt(table),
-                    source="Your weights and scores: a judgement, not data.",
-                )
-            )
-            display(display_flips(flip_points(self.weights, self.scores)))
+        if sum(self.weights.values()) <= 0:
+            show_in(self._out, "All weights are 0: give at least one criterion a weight above 0.")
+            return
+        table = weighted_scores(self.weights, self.scores)
+        with kit_style():
+            fig = plot_totals(table, title="Your weighted scores")
+        figure = Figure(
+            fig, alt=totals_alt(table), source="Your weights and scores: a judgement, not data."
+        )
+        flips = Table(display_flips(flip_points(self.weights, self.scores)))
+        show_in(self._out, display_table(table), figure, flips)
 
 
 def role_card_picker() -> Any:

@@ -8,7 +8,6 @@ was saved and a glimpse of the answer. What counts as answered is decided in
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 
 from diplomatic_cover.answers.catalogue import Catalogue, load_catalogue
@@ -24,6 +23,8 @@ from diplomatic_cover.answers.state import (
     notebook_title,
 )
 from diplomatic_cover.answers.store import ResponseStore
+
+STATE_CLASS = {ANSWERED: "answered", INVALID: "invalid", NOT_ANSWERED: "not-answered"}
 
 
 @dataclass(frozen=True)
@@ -68,38 +69,34 @@ class Progress:
         return str(self)
 
     def _repr_html_(self) -> str:
-        e = html.escape
-        parts = [
-            '<div class="dc-progress" role="region" '
-            f'aria-label="Progress of {e(self.student.name)}">',
-            f"<p><strong>{e(self.student.name)}</strong>: {self.answered} of {self.total} "
-            "questions answered.</p>",
+        # Jinja2 is imported here, when the table is drawn, never in a student's first cell.
+        from diplomatic_cover.pages.render import render
+
+        notebooks = [
+            {
+                "title": notebook_title(nb.notebook),
+                "answered": nb.answered,
+                "total": nb.total,
+                "questions": [
+                    {
+                        "id": q.question.id,
+                        "title": q.question.title,
+                        "state": STATE_CLASS[q.state],
+                        "preview": q.preview,
+                        "saved_at": q.saved_at,
+                    }
+                    for q in nb.questions
+                ],
+            }
+            for nb in self.notebooks
         ]
-        for nb in self.notebooks:
-            parts.append(
-                '<table style="border-collapse:collapse;margin:0.5em 0 1em">'
-                f'<caption style="text-align:left;font-weight:bold">'
-                f"{e(notebook_title(nb.notebook))}: {nb.answered} of {nb.total} answered"
-                "</caption><thead><tr>"
-                '<th scope="col" style="text-align:left">Question</th>'
-                '<th scope="col" style="text-align:left">Status</th>'
-                '<th scope="col" style="text-align:left">Your answer</th>'
-                '<th scope="col" style="text-align:left">Saved</th></tr></thead><tbody>'
-            )
-            for q in nb.questions:
-                status = {
-                    ANSWERED: "✓ answered",
-                    INVALID: "⚠ saved, not valid: look at it again",
-                    NOT_ANSWERED: "✗ not answered",
-                }[q.state]
-                saved = q.saved_at.replace("T", " ")[:16] + " UTC" if q.saved_at else ""
-                parts.append(
-                    f"<tr><td><code>{e(q.question.id)}</code> {e(q.question.title)}</td>"
-                    f"<td>{e(status)}</td><td>{e(q.preview)}</td><td>{e(saved)}</td></tr>"
-                )
-            parts.append("</tbody></table>")
-        parts.append("</div>")
-        return "".join(parts)
+        return render(
+            "progress.html",
+            student=self.student,
+            answered=self.answered,
+            total=self.total,
+            notebooks=notebooks,
+        )
 
 
 def build_progress(student: Student, documents: Documents, catalogue: Catalogue) -> Progress:

@@ -4,11 +4,13 @@ The widget draws the question in the browser; this side validates each change an
 to the durable store before anything else happens, so an answer survives a kernel restart, a
 page reload or a crash. Re-running the cell reads the saved answer back. Model answers come
 from the answer key only when a student who has saved an attempt asks for one.
+
+Options are drawn in the student's own order (`option_order`: shuffled per student unless the
+catalogue marks the question `natural_order`), always the same for the same student.
 """
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 from typing import Any
 
@@ -17,36 +19,21 @@ import traitlets
 
 from diplomatic_cover import paths
 from diplomatic_cover.answers.catalogue import (
+    WHY_CHARS,
     Question,
+    format_answer,
     is_answered,
     load_answer_key,
     load_catalogue,
+    option_order,
+    practice_feedback,
     render_markdown,
 )
 from diplomatic_cover.answers.identity import Student, current_student
+from diplomatic_cover.answers.numbers import parse_number
 from diplomatic_cover.answers.store import ResponseStore, StoreError
 
 STATIC = paths.package_path("widgets", "static")
-
-
-def parse_number(raw: str, question: Question) -> tuple[float | None, str]:
-    """Read a typed estimate; return (number or None, message for the student or "")."""
-    text = raw.strip().replace(",", "").replace("\u2009", "").replace(" ", "")
-    if not text:
-        return None, ""
-    try:
-        number = float(text)
-    except ValueError:
-        return None, f"“{raw.strip()}” is not a number. Type digits only, for example 120."
-    if not math.isfinite(number):
-        return None, "Type an ordinary number, for example 120."
-    low, high = question.minimum, question.maximum
-    if low is not None and high is not None and not low <= number <= high:
-        return number, (
-            f"{number:g} is outside the allowed range ({low:g} to {high:g} {question.unit}). "
-            "Your text is saved, but marked as not valid until you change it."
-        )
-    return number, ""
 
 
 def _clean(question: Question, value: Any) -> tuple[Any, bool, str | None, str]:
@@ -75,6 +62,9 @@ def _clean(question: Question, value: Any) -> tuple[Any, bool, str | None, str]:
     if kind == "scale":
         point = (value or {}).get("point")
         ok = point is None or 1 <= int(point) <= question.scale_points
+        why = (value or {}).get("why")
+        if why is not None and (not isinstance(why, str) or len(why) > WHY_CHARS):
+            return value, False, None, f"Give your reason in one line ({WHY_CHARS} characters)."
         return value, ok, None, "" if ok else "Pick a point on the scale."
     return value, True, None, ""
 
@@ -105,17 +95,27 @@ class QuestionWidget(anywidget.AnyWidget):
         self._student = student
         self.store = store or ResponseStore()
         self._key = load_answer_key(answer_key_path)
-        saved = self.store.get_answer(self.student, question.notebook, question.id)
+        student = self.student
+        saved = self.store.get_answer(student, question.notebook, question.id)
+        # Options in this student's own order (unless the catalogue says their order means
+        # something): a position tells nothing about the key, and answers are stored by
+        # option id, so the order never reaches grading or pooling.
+        spec = question.to_spec(option_order(question, student.id))
+        if question.reveal:
+            spec["prediction"] = self._prediction(student)
         initial = {
-            "spec": question.to_spec(),
+            "spec": spec,
             "value": saved["value"] if saved else None,
             "saved_at": saved["saved_at"] if saved else "",
         }
         super().__init__(**initial)
         self.message = self._notices()
-        if saved and not saved.get("valid", True) and question.type == "number":
-            self.message = parse_number(str(saved.get("raw") or ""), question)[1]
+        if saved and question.type == "number":
+            # The typed text read with today's rule, as the grader reads it (answers/numbers.py).
+            self.message = parse_number(str(saved.get("raw") or ""), question)[1] or self.message
         self._update_compare(saved is not None and is_answered(question, self.value))
+        if saved and saved.get("valid", True):
+            self._show_practice(self.value)
         self.observe(self._on_value, names="value")
         self.on_msg(self._on_msg)
 
@@ -135,12 +135,47 @@ class QuestionWidget(anywidget.AnyWidget):
             "(your saved answer comes back)."
         )
 
+    def _prediction(self, student: Student) -> dict[str, str]:
+        """What a prediction tells the student: answer before the result is shown, or (once
+        it was) which answer counts. `{when}` is filled in by the browser, in local time."""
+        question = self.question
+        try:
+            record = self.store.get_reveal(student, question.notebook, question.reveal)
+        except StoreError:
+            record = None
+        if not record:
+            return {
+                "note": "A prediction: answer before you run the cell that shows the result. "
+                "The answer saved before then is the one that counts.",
+                "at": "",
+            }
+        entry = (record.get("answers") or {}).get(question.id)
+        if entry and is_answered(question, entry.get("value")):
+            answer = format_answer(question, entry["value"])
+            note = (
+                f"The result was shown {{when}}. Your prediction then ({answer}) is the one "
+                "that counts; a change now is for practice."
+            )
+        else:
+            note = (
+                "The result was shown {when}, before you had answered: this prediction is "
+                "not graded. Try it anyway, for practice."
+            )
+        return {"note": note, "at": str(record.get("at", ""))}
+
     def _notices(self) -> str:
         return " ".join(self.store.pop_notices())
 
     def _update_compare(self, attempted: bool) -> None:
         entry = (self._key or {}).get(self.question.id)
         self.can_compare = bool(attempted and entry and (entry.model_answer or entry.feedback))
+
+    def _show_practice(self, value: Any) -> None:
+        """A practice question's feedback, once the student has answered (public, so the
+        class copy shows it too)."""
+        html = practice_feedback(self.question, value)
+        if html:
+            self.reveal = {"html": html, "label": "Feedback on your answer"}
 
     def _on_value(self, change: dict[str, Any]) -> None:
         question = self.question
@@ -163,6 +198,10 @@ class QuestionWidget(anywidget.AnyWidget):
         self.message = " ".join(m for m in (message, notices) if m)
         self.saved_at = entry["saved_at"]
         self._update_compare(True)
+        if question.practice:
+            self.reveal = {}
+            if valid:
+                self._show_practice(value)
 
     def _on_msg(self, _widget: object, content: dict[str, Any], _buffers: list[bytes]) -> None:
         if content.get("event") != "reveal":

@@ -6,7 +6,6 @@ this is the part a student clicks. ipywidgets is imported when the game is drawn
 
 from __future__ import annotations
 
-import html
 import random
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +17,7 @@ from diplomatic_cover.lessons.reciprocity_game import (
     RepeatedGame,
     RoundResult,
 )
+from diplomatic_cover.pages.fragments import esc
 
 if TYPE_CHECKING:
     from diplomatic_cover.answers.identity import Student
@@ -191,9 +191,9 @@ class ReciprocityGame:
                 f"<strong>Round {game.played + 1} of {game.rounds}.</strong> "
                 f"Your score: {game.score:g} · Their score: {game.opponent_score:g}."
             )
-        extra = f"<br>{html.escape(self.saved_message)}" if self.saved_message else ""
+        extra = f"<br>{esc(self.saved_message)}" if self.saved_message else ""
         self.status.value = (
-            f'<div role="status" aria-live="polite">{head}<br>{html.escape(note)}{extra}</div>'
+            f'<div role="status" aria-live="polite">{head}<br>{esc(note)}{extra}</div>'
         )
         self.history.value = _history_html(game)
 
@@ -205,3 +205,32 @@ class ReciprocityGame:
             f"Reciprocity game: round {min(self.game.played + 1, self.rounds)} of {self.rounds}, "
             f"score {self.game.score:g} to {self.game.opponent_score:g}."
         )
+
+
+def twin_explorer() -> Any:
+    """A slider for the share of moves misread, with the twin matches' table below it.
+
+    Each strategy plays a copy of itself (`twin_matches`, 4 repetitions) at the slider's
+    level of misreads; the table updates when the slider is released.
+    """
+    from diplomatic_cover.lessons.figures import Table
+    from diplomatic_cover.lessons.reciprocity_game import twin_matches
+    from diplomatic_cover.widgets.outputs import live_results
+    from diplomatic_cover.widgets.slider import Slider
+
+    noise = Slider(
+        value=0.1, min=0.0, max=0.3, step=0.05, readout_format=".0%",
+        description="Share of moves misread", description_width="12em",
+    )  # fmt: skip
+
+    def show(noise: float) -> list[Any]:
+        table = twin_matches(noise=noise, repetitions=4)
+        columns = {
+            "name": "Strategy",
+            "points_per_round": "Points a round (3 = cooperation throughout)",
+            "both_cooperate": "Share of rounds both cooperate",
+        }
+        shown = table[list(columns)].round(2).rename(columns=columns)
+        return [Table(shown, caption=f"Twin matches with {noise:.0%} of moves misread")]
+
+    return live_results({"noise": noise}, show)

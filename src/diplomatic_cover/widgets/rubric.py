@@ -19,17 +19,22 @@ them, the arrow keys choose a level, Enter presses a button.
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 from typing import Any
 
 import ipywidgets as widgets
 
 from diplomatic_cover.grading.manual_store import ManualScores, read_queue
+from diplomatic_cover.pages.render import environment
 from diplomatic_cover.safe_files import StoreError
 from diplomatic_cover.widgets.choice import ChoiceGroup
 
 NOT_SCORED = "not scored"
+
+
+def _piece(name: str, *args: Any) -> str:
+    """One piece of the panel from the template `pages/templates/rubric.html`."""
+    return str(getattr(environment().get_template("rubric.html").module, name)(*args))
 
 
 def _levels(criterion: dict[str, Any]) -> list[tuple[str, float | None]]:
@@ -97,7 +102,7 @@ class ManualGrader:
 
         self.panel = widgets.VBox(
             [
-                widgets.HTML("<h3 style='margin:0'>Manual grading</h3>"),
+                widgets.HTML(_piece("heading")),
                 self.chooser,
                 widgets.HBox([self.previous, self.next, self.next_open, self.where]),
                 self.prompt,
@@ -145,30 +150,22 @@ class ManualGrader:
         item = self.current
         question = self.questions.get(self.question, {})
         scored = sum(1 for i in items if self.is_scored(i))
-        self.where.value = (
-            f"<span style='margin-left:1em'>Answer {self.position + 1 if item else 0} of "
-            f"{len(items)} · {scored} scored</span>"
-        )
-        self.prompt.value = (
-            f"<p><strong>{html.escape(question.get('title', self.question))}</strong> "
-            f"({question.get('points', 0):g} points): {html.escape(question.get('prompt', ''))}"
-            "</p>"
+        self.where.value = _piece("where", self.position + 1 if item else 0, len(items), scored)
+        self.prompt.value = _piece(
+            "prompt",
+            question.get("title", self.question),
+            question.get("points", 0),
+            question.get("prompt", ""),
         )
         self._loading = True
         try:
             if item is None:
-                self.answer.value = "<p><em>No written answers to this question.</em></p>"
+                self.answer.value = _piece("no_answers")
                 self.rubric.children = ()
                 self.comment.value = ""
                 return
-            text = item.get("answer", "")
-            words = len(text.split())
-            self.answer.value = (
-                f"<div role='region' aria-label='Answer {self.position + 1}' "
-                "style='white-space:pre-wrap;border:1px solid #ccc;padding:0.5em;"
-                f"max-height:28em;overflow:auto'>{html.escape(text)}</div>"
-                f"<p style='color:#555'>{words} words · anonymous answer "
-                f"#{html.escape(item.get('token', ''))}</p>"
+            self.answer.value = _piece(
+                "answer", item.get("answer", ""), self.position + 1, item.get("token", "")
             )
             saved = self.scores.scores(item["student"], self.question)
             boxes = []
@@ -199,13 +196,10 @@ class ManualGrader:
         self.go(self.first_open(0))
 
     def _saved(self, what: str) -> None:
-        self.status.value = f"<span role='status' style='color:#1b5e20'>✓ {what} saved.</span>"
+        self.status.value = _piece("saved", what)
 
     def _failed(self, error: Exception) -> None:
-        self.status.value = (
-            f"<span role='status' style='color:#b71c1c'>✗ Not saved: {html.escape(str(error))}"
-            "</span>"
-        )
+        self.status.value = _piece("failed", str(error))
 
     def _on_score(self, criterion: str, points: float | None) -> None:
         item = self.current
@@ -221,10 +215,7 @@ class ManualGrader:
         self._saved(f"Score for {criterion}")
         items = self._items()
         scored = sum(1 for i in items if self.is_scored(i))
-        self.where.value = (
-            f"<span style='margin-left:1em'>Answer {self.position + 1} of {len(items)} · "
-            f"{scored} scored</span>"
-        )
+        self.where.value = _piece("where", self.position + 1, len(items), scored)
 
     def _on_comment(self, change: dict[str, Any]) -> None:
         item = self.current
@@ -245,8 +236,4 @@ def open_manual_grading(out_dir: Path | str, question: str | None = None) -> Any
     try:
         return ManualGrader(Path(out_dir), question).panel
     except FileNotFoundError:
-        return widgets.HTML(
-            f"<p>No answers to grade in <code>{html.escape(str(out_dir))}</code> yet: run "
-            "<code>diplomatic-cover grade SUBMISSIONS --out "
-            f"{html.escape(str(out_dir))}</code> first.</p>"
-        )
+        return widgets.HTML(_piece("not_graded_yet", str(out_dir)))

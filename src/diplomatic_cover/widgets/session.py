@@ -7,7 +7,7 @@ notebook 00's "who are you?" field.
 
 from __future__ import annotations
 
-import html
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,8 +16,14 @@ import anywidget
 import traitlets
 
 from diplomatic_cover import paths
-from diplomatic_cover.answers.identity import Student, current_student, set_student
+from diplomatic_cover.answers.identity import (
+    Student,
+    chosen_student,
+    current_student,
+    set_student,
+)
 from diplomatic_cover.answers.store import StoreError
+from diplomatic_cover.pages.fragments import esc
 from diplomatic_cover.paths import responses_dir
 
 STATIC = paths.package_path("widgets", "static")
@@ -32,8 +38,14 @@ class NameBox(anywidget.AnyWidget):
     status = traitlets.Unicode("").tag(sync=True)
 
     def __init__(self) -> None:
-        student = current_student()
-        super().__init__(name=student.name, status=_saved_as(student))
+        # Empty until the student chooses a name: pre-filled with the login name, the box
+        # offered "root" in a container, and a student who pressed nothing answered as root.
+        # A hub user name is the student's own and is offered; a login name may not be.
+        chosen = chosen_student()
+        if chosen is None and os.environ.get("JUPYTERHUB_USER"):
+            chosen = current_student()
+        status = _saved_as(chosen) if chosen is not None else _not_chosen(current_student())
+        super().__init__(name=chosen.name if chosen is not None else "", status=status)
         self.on_msg(self._on_msg)
 
     def __repr__(self) -> str:
@@ -49,6 +61,14 @@ class NameBox(anywidget.AnyWidget):
             return
         self.name = student.name
         self.status = _saved_as(student)
+
+
+def _not_chosen(fallback: Student) -> str:
+    return (
+        "You have not saved your name yet: type it above and press Save. Until then your "
+        f"answers are saved under this computer's login name, “{fallback.name}”, in "
+        f"{responses_dir()}."
+    )
 
 
 def _saved_as(student: Student) -> str:
@@ -70,12 +90,15 @@ class Session:
     student: Student
     notebook: str
     folder: Path
+    chosen: bool = True
 
     def _repr_html_(self) -> str:
+        who = f"<strong>{esc(self.student.name)}</strong>"
+        if not self.chosen:
+            who += " (this computer's login name: you have not saved your own name yet)"
         return (
-            f"<p>📝 Answering <strong>{html.escape(self.notebook)}</strong> as "
-            f"<strong>{html.escape(self.student.name)}</strong>. Answers are saved "
-            f"automatically in <code>{html.escape(str(self.folder))}</code>. Not you? "
+            f"<p>Answering <strong>{esc(self.notebook)}</strong> as {who}. Answers are saved "
+            f"automatically in <code>{esc(str(self.folder))}</code>. Not you? "
             "Set your name in <code>00_start_here.ipynb</code>, then re-run this cell.</p>"
         )
 
@@ -87,4 +110,6 @@ class Session:
 
 def start(notebook: str) -> Session:
     """Begin a notebook: report who is answering and where answers go."""
-    return Session(current_student(), notebook, responses_dir())
+    chosen = chosen_student()
+    student = chosen if chosen is not None else current_student()
+    return Session(student, notebook, responses_dir(), chosen=chosen is not None)

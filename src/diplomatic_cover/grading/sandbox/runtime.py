@@ -84,7 +84,7 @@ def build_class_copy(out: Path, open_kit: Path) -> Path:
 
 def build_runtime(cache: Path) -> Runtime:
     """The class copy, the runner and the interpreter's layout, in `cache`."""
-    open_kit = paths.kit_root()
+    open_kit = paths.open_kit_root()
     if open_kit is None:
         raise SandboxUnavailable(
             "--execute builds a class copy of the kit to run notebooks in: grade from the "

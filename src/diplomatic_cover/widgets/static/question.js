@@ -24,14 +24,44 @@ function formatSaved(iso) {
   const d = new Date(iso);
   if (isNaN(d)) return "";
   const now = new Date();
-  const time = d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  const time = d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", timeZoneName: "short" });
   if (d.toDateString() === now.toDateString()) return `Saved at ${time}`;
   return `Saved ${d.toLocaleDateString([], { day: "numeric", month: "short" })} at ${time}`;
+}
+
+function shownWhen(iso) {
+  const d = new Date(iso);
+  if (!iso || isNaN(d)) return "earlier";
+  const time = d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  if (d.toDateString() === new Date().toDateString()) return `at ${time}`;
+  return `on ${d.toLocaleDateString([], { day: "numeric", month: "short" })} at ${time}`;
 }
 
 function wordCount(text) {
   const words = (text || "").trim().split(/\s+/).filter(Boolean);
   return words.length;
+}
+
+// Leaving the page while a save is pending. Typing is sent after a short pause, so a page
+// reloaded or closed in that pause would lose the last words. When the page is about to go,
+// a pending save is sent at once, and while one is pending or not yet confirmed by the
+// kernel the browser asks before leaving. Returns the function that removes the guard.
+const UNCONFIRMED_MS = 5000;
+
+function guardUnload(isPending, flush) {
+  const onBeforeUnload = (event) => {
+    if (!isPending()) return;
+    flush();
+    event.preventDefault();
+    event.returnValue = ""; // some browsers show the question only when this is set
+  };
+  const onPageHide = () => { if (isPending()) flush(); };
+  window.addEventListener("beforeunload", onBeforeUnload);
+  window.addEventListener("pagehide", onPageHide);
+  return () => {
+    window.removeEventListener("beforeunload", onBeforeUnload);
+    window.removeEventListener("pagehide", onPageHide);
+  };
 }
 
 function render({ model, el: host }) {
@@ -56,6 +86,11 @@ function render({ model, el: host }) {
   const prompt = el("div", { class: "dc-question-prompt", id: `${uid}-prompt` });
   prompt.innerHTML = spec.prompt_html; // rendered by the kit from its own Markdown, HTML escaped
   root.append(heading, prompt);
+  if (spec.prediction) {
+    // A prediction says when its answer counts (`{when}`: when the result was first shown).
+    const text = spec.prediction.note.replace("{when}", shownWhen(spec.prediction.at));
+    root.append(el("div", { class: "dc-hint dc-prediction", text }));
+  }
 
   const body = el("div", { class: "dc-question-body" });
   const footer = el("div", { class: "dc-question-footer" });
@@ -101,6 +136,19 @@ function render({ model, el: host }) {
       timer = setTimeout(push, DEBOUNCE_MS);
     }
   }
+
+  // Unload guard (see guardUnload): typed but not sent, or sent but not confirmed.
+  let sentAt = 0;
+  model.on("change:value", () => {
+    if (JSON.stringify(model.get("value")) === lastSent) sentAt = Date.now(); // our own send
+  });
+  for (const echo of ["change:saved_at", "change:state", "change:message"]) {
+    model.on(echo, () => { sentAt = 0; });
+  }
+  const unguard = guardUnload(
+    () => JSON.stringify(value) !== lastSent || (sentAt > 0 && Date.now() - sentAt < UNCONFIRMED_MS),
+    () => send(true),
+  );
 
   function setValue(v, now = false) {
     value = v;
@@ -196,10 +244,25 @@ function render({ model, el: host }) {
         (id) => setValue({ ...(value || {}), confidence: Number(id) }, true), "dc-scale");
       body.append(c.group);
     }
+    // A view asks for its reason in one line, saved with the point (so it waits for one).
+    const why = spec.why ? el("input", {
+      type: "text", id: `${uid}-why`, class: "dc-input", maxlength: spec.why_chars || 200,
+    }) : null;
+    if (why) {
+      body.append(el("label", { class: "dc-sub", for: `${uid}-why`,
+        text: "Why? One line (optional; your instructor can read it, the class never sees it)" }), why);
+      why.value = current.why || "";
+      why.disabled = !current.point;
+      why.addEventListener("input", () => { value = { ...(value || {}), why: why.value }; send(); });
+      why.addEventListener("blur", () => send(true));
+      why.addEventListener("keydown", (e) => { if (e.key === "Enter") send(true); });
+    }
+    update = () => { if (why) why.disabled = !(value && value.point); };
     return () => {
       const v = value || {};
       g.set(v.point ? String(v.point) : null);
       if (c) c.set(v.confidence ? String(v.confidence) : null);
+      if (why) why.value = v.why || "";
     };
   }
 
@@ -305,7 +368,7 @@ function render({ model, el: host }) {
     const r = model.get("reveal") || {};
     reveal.replaceChildren();
     if (!r.html) return;
-    const box = el("div", { class: "dc-model", role: "region", "aria-label": "Model answer" });
+    const box = el("div", { class: "dc-model", role: "region", "aria-label": r.label || "Model answer" });
     box.innerHTML = r.html; // built by the kit from its answer key (Markdown, HTML escaped)
     reveal.append(box);
   }
@@ -324,7 +387,7 @@ function render({ model, el: host }) {
   });
   showStatus();
   showReveal();
-  return () => { clearTimeout(timer); send(true); };
+  return () => { clearTimeout(timer); send(true); unguard(); };
 }
 
 export default { render };
