@@ -32,7 +32,7 @@ def test_the_hostile_corpus_changes_no_honest_grade_and_costs_under_300_mb(tmp_p
 
     expected, got = grades(tmp_path / "control"), grades(tmp_path / "g")
     for key in corpus.honest:
-        for column in ("total", "lms_id", "ex1.by-decade", "00.tour-single"):
+        for column in ("total", "lms_id", "ex1.by-decade", "02.arrest-or-expel"):
             assert got[key][column] == expected[key][column], (key, column)
     assert got["eve-mallory"]["total"] == "0"  # the forger's own (empty) work, on her own row
     assert not {"x-one", "x-two", "x-three"} & set(got)  # one upload, three ids: no one's

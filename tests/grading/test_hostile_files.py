@@ -105,17 +105,23 @@ def test_an_answer_stored_as_text_scores_zero_and_the_student_keeps_their_row(tm
     dana = hand_in(tmp_path / "dana", Student("dana-lee", "Dana Lee"), answers=good_answers())
     folder = tmp_path / "subs"
 
-    def strings(document):
-        document["answers"]["00.tour-single"] = "run-above"
+    def string(document):
+        document["answers"]["02.arrest-or-expel"] = "immunity"
+
+    def a_list(document):
         document["answers"]["00.tour-text"] = ["a", "list"]
 
-    rehash(dana, folder / "submission-dana-lee.zip", set_document("00_start_here", strings))
+    def both(files):
+        set_document("02_espionage_risk", string)(files)
+        set_document("00_start_here", a_list)(files)
+
+    rehash(dana, folder / "submission-dana-lee.zip", both)
     grade(submissions=folder, out=tmp_path / "g", config=config)
     row = grades(tmp_path / "g")["dana-lee"]
-    assert row["00.tour-single"] == "0" and row["00.tour-text"] == "0"
+    assert row["02.arrest-or-expel"] == "0" and row["00.tour-text"] == "0"
     assert row["02.vienna-match"] == "2"  # the rest of her work still counts
     detail = {r["item"]: r for r in read_csv(tmp_path / "g" / "grades_detail.csv")}
-    assert "the saved entry is str, not a record" in detail["00.tour-single"]["detail"]
+    assert "the saved entry is str, not a record" in detail["02.arrest-or-expel"]["detail"]
     assert detail["00.tour-text"]["status"] == "saved, not valid"
 
 
@@ -134,15 +140,15 @@ def test_a_json_bomb_is_refused_and_memory_stays_low(tmp_path, config, canvas):
 
 
 def test_values_are_counted_before_parsing_a_document_under_the_size_cap(tmp_path, config):
-    honest = hand_in(tmp_path / "h", Student("pad", "Pad"), answers={"00.tour-single": "run-above"})
+    honest = hand_in(tmp_path / "h", Student("pad", "Pad"), answers={"02.arrest-or-expel": "immunity"})
 
     def pad(document):
         document["pad"] = [{}] * 200_000  # 1.4 MB of "{}, ": under the size cap
 
-    rehash(honest, tmp_path / "in" / "submission-pad.zip", set_document("00_start_here", pad))
+    rehash(honest, tmp_path / "in" / "submission-pad.zip", set_document("02_espionage_risk", pad))
     grade(submissions=tmp_path / "in", out=tmp_path / "g", config=config)
     row = grades(tmp_path / "g")["pad"]
-    assert row["00.tour-single"] == "0"  # the document was skipped, the student graded
+    assert row["02.arrest-or-expel"] == "0"  # the document was skipped, the student graded
     (note,) = [p for p in problems_about(tmp_path / "g", "pad") if "values" in p["problem"]]
     assert "over the cap of 50,000" in note["problem"] and note["action"] == "graded"
 
@@ -207,12 +213,12 @@ def test_eight_60_mb_notebooks_are_graded_in_bounded_memory(tmp_path, config):
         hand_in(
             tmp_path,
             Student(f"big-{number}", f"Big {number}"),
-            answers={"00.tour-single": "run-above"},
+            answers={"02.arrest-or-expel": "immunity"},
             notebooks={"ex1_pandas_record": notebook(cell)},
         )
     run = grade_limited(submissions=tmp_path / "submissions", out=tmp_path / "g", config=config)
     assert run.graded == 8 and run.peak_mb < 300, run.peak_mb
-    assert {r["00.tour-single"] for r in grades(tmp_path / "g").values()} == {"1"}
+    assert {r["02.arrest-or-expel"] for r in grades(tmp_path / "g").values()} == {"1"}
 
 
 def test_a_60_mb_notebook_is_hashed_not_kept(tmp_path, config):
@@ -263,14 +269,14 @@ def test_a_scripted_report_html_never_reaches_any_page_the_grader_writes(tmp_pat
 def test_grading_md_says_what_the_manifest_proves_and_what_it_does_not(tmp_path, config):
     """1.10: an answer edited with its hashes recomputed cannot be told from the original;
     the guide must not promise otherwise, and must say how to get grades that matter."""
-    ana = hand_in(tmp_path / "a", ANA, answers={"00.tour-single": "delete-cell"})
+    ana = hand_in(tmp_path / "a", ANA, answers={"02.arrest-or-expel": "evidence"})
 
     def fix(document):
-        document["answers"]["00.tour-single"]["value"] = "run-above"
+        document["answers"]["02.arrest-or-expel"]["value"] = "immunity"
 
-    rehash(ana, tmp_path / "in" / "submission-ana-silva.zip", set_document("00_start_here", fix))
+    rehash(ana, tmp_path / "in" / "submission-ana-silva.zip", set_document("02_espionage_risk", fix))
     grade(submissions=tmp_path / "in", out=tmp_path / "g", config=config)
-    assert grades(tmp_path / "g")["ana-silva"]["00.tour-single"] == "1"  # the limit, shown
+    assert grades(tmp_path / "g")["ana-silva"]["02.arrest-or-expel"] == "1"  # the limit, shown
     guide = " ".join((ROOT / "instructors" / "grading.md").read_text().split())
     assert "caught by the submission's manifest" not in guide
     assert "What the manifest proves" in guide

@@ -208,7 +208,7 @@ def two_weis(tmp_path):
     canvas = tmp_path / "canvas"
     canvas.mkdir()
     a = full_marks(tmp_path / "wei-a", WEI)
-    b = hand_in(tmp_path / "wei-b", WEI, answers={"00.tour-single": "delete-cell"})
+    b = hand_in(tmp_path / "wei-b", WEI, answers={"02.arrest-or-expel": "evidence"})
     shutil.copy(a, canvas / canvas_name("zhangwei", 4001, 9001, a.name))
     shutil.copy(b, canvas / canvas_name("zhangwei", 4002, 9002, b.name))
     return canvas

@@ -31,7 +31,7 @@ def config(tmp_path):
 def graded(tmp_path, config):
     """A class graded once into grades/: Ana (full marks) and Ben."""
     full_marks(tmp_path, ANA)
-    hand_in(tmp_path, BEN, answers={"00.tour-single": "run-above"})
+    hand_in(tmp_path, BEN, answers={"02.arrest-or-expel": "immunity"})
     grade(submissions=tmp_path / "submissions", out=tmp_path / "grades", config=config)
     return tmp_path / "grades"
 

@@ -228,7 +228,7 @@ def build_corpus(folder: Path, *, heavy: bool = True) -> Corpus:
     put(ben, canvas_name("okaforben", 4822, 99122, ben.name))
     wei_a = full_marks(work / "wei-a", WEI)
     put(wei_a, canvas_name("zhangwei", 4001, 9001, wei_a.name))
-    wei_b = hand_in(work / "wei-b", WEI, answers={"00.tour-single": "delete-cell"})
+    wei_b = hand_in(work / "wei-b", WEI, answers={"02.arrest-or-expel": "evidence"})
     put(wei_b, canvas_name("zhangwei", 4002, 9002, wei_b.name))
     corpus.honest = {"ana-silva": "4821", "ben-okafor": "4822"}
 
@@ -264,7 +264,7 @@ def build_corpus(folder: Path, *, heavy: bool = True) -> Corpus:
     # 2.10: an answer entry stored as a string; 2.11: a created date out of range.
     dana = hand_in(work / "dana", Student("dana-lee", "Dana Lee"), answers=good_answers())
     put(rehash(dana, work / "dana-str.zip", set_document(
-        "00_start_here", lambda d: d["answers"].__setitem__("00.tour-single", "run-above"))),
+        "02_espionage_risk", lambda d: d["answers"].__setitem__("02.arrest-or-expel", "immunity"))),
         canvas_name("leedana", 5558, 99126, "submission-dana-lee.zip"), "2.10")  # fmt: skip
     omar = hand_in(work / "omar", Student("omar-aziz", "Omar Aziz"))
     put(rehash(omar, work / "omar-0001.zip", set_manifest(created="0001-01-01T00:00:00+01:00")),
