@@ -140,7 +140,9 @@ def test_a_json_bomb_is_refused_and_memory_stays_low(tmp_path, config, canvas):
 
 
 def test_values_are_counted_before_parsing_a_document_under_the_size_cap(tmp_path, config):
-    honest = hand_in(tmp_path / "h", Student("pad", "Pad"), answers={"02.arrest-or-expel": "immunity"})
+    honest = hand_in(
+        tmp_path / "h", Student("pad", "Pad"), answers={"02.arrest-or-expel": "immunity"}
+    )
 
     def pad(document):
         document["pad"] = [{}] * 200_000  # 1.4 MB of "{}, ": under the size cap
@@ -274,7 +276,9 @@ def test_grading_md_says_what_the_manifest_proves_and_what_it_does_not(tmp_path,
     def fix(document):
         document["answers"]["02.arrest-or-expel"]["value"] = "immunity"
 
-    rehash(ana, tmp_path / "in" / "submission-ana-silva.zip", set_document("02_espionage_risk", fix))
+    rehash(
+        ana, tmp_path / "in" / "submission-ana-silva.zip", set_document("02_espionage_risk", fix)
+    )
     grade(submissions=tmp_path / "in", out=tmp_path / "g", config=config)
     assert grades(tmp_path / "g")["ana-silva"]["02.arrest-or-expel"] == "1"  # the limit, shown
     guide = " ".join((ROOT / "instructors" / "grading.md").read_text().split())
