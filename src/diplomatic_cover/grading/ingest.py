@@ -20,16 +20,35 @@ file's path: the name Canvas or Moodle gave the upload. A name inside a student'
 (submission number, upload time), never a date the student wrote. `roster.assign_students`
 then gives every account one row, so an upload counts only for the account that uploaded it.
 
-**Plugging in another source.** A source hands each file to
-`Collector.read_upload(path, upload)` with the `Upload` it vouches for. The hub service
-(issue 13) keeps `submissions/<user>/<id>.zip` with a receipt `{id, user, received_at, size,
-sha256, filename}`; its reader passes `Upload(source=..., account=Account(HUB, user),
-received_at=receipt["received_at"])` (and can compare the receipt's `sha256` with
-`Submission.sha256`). The rest (caps, manifest checks, rows, flags) is shared; a roster's
-`hub_user` column maps hub users to kit ids. Grading shards (issue 14) split a class by
-`shard_of(submission.owner, N)`: every upload of one account lands in the same shard, so each
-shard can choose a student's latest submission on its own (`owner` is the account, or in a
-plain folder the kit id).
+## Sources of uploads: the one interface
+
+Everything the grader reads comes from an `UploadSource`: one method, `arrivals()`, that
+yields each file once, in a stable order, as an `Arrival(path, label, upload, sha256,
+refused)`. A source that knows who sent a file says so in `upload`; one that does not leaves
+it None, and the collector reads the account from the LMS's names (in the path and, for a
+bulk download kept zipped, inside it). `collect(source)` and `grade(submissions=source)`
+accept any source; a path is read as a `FolderSource`.
+
+| Source                         | Implementation          | `Arrival.upload`                      |
+|--------------------------------|-------------------------|---------------------------------------|
+| Canvas or Moodle bulk download | `FolderSource(path)`    | None: the LMS's names say             |
+| a plain folder, or one zip     | `FolderSource(path)`    | None: no account (`Account(FOLDER)`)  |
+| the hub's storage folder       | next: `grade --from-hub` | `Upload(account=Account(HUB, user))` |
+
+The hub's source is a few lines over `hub/storage.py`'s layout: for each
+`submissions/<user folder>/<id>.json` receipt `{id, user, received_at, size, sha256,
+filename}`, yield `Arrival(path=<id>.zip, label=f"hub:{user}/{id}.zip",
+upload=Upload(source=label, account=Account(HUB, user), received_at=receipt["received_at"]),
+sha256=receipt["sha256"])`. The collector refuses a file whose SHA-256 is not the one the
+source recorded; the rest (caps, manifest checks, rows, flags) is shared, and a roster's
+`hub_user` column maps hub users to kit ids.
+
+Grading shards (`--shard I/N`) need nothing more: every shard collects every file and
+resolves identities (so resubmissions and shared names are seen whole), then keeps the rows
+with `shard_of(student.owner, N) == I`. `owner` is the account key (`canvas:4821`,
+`hub:asilva`), `folder:<kit id>` in a plain folder (where no account vouches), or
+`roster:<kit id>` for a roster row that handed nothing in: every upload of one account, and
+every row it makes, lands in the same shard.
 
 ## Opening files
 
@@ -59,7 +78,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
-from typing import IO, Any
+from typing import IO, Any, Protocol, runtime_checkable
 
 from diplomatic_cover._version import __version__
 from diplomatic_cover.grading.archive import (
@@ -110,11 +129,14 @@ __all__ = [
     "NOT_GRADED",
     "REJECTED",
     "Account",
+    "Arrival",
     "Collector",
+    "FolderSource",
     "Limits",
     "Problem",
     "Submission",
     "Upload",
+    "UploadSource",
     "check_kit_version",
     "collect",
     "shard_of",
@@ -173,6 +195,87 @@ class Upload:
     late: bool = False
     lms_submission: str = ""
     original_name: str = ""
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """One file a source hands to the grader, and what the source vouches for.
+
+    `label` names the file in problems.csv and the progress line. `upload` is who sent it
+    when the source knows (the hub's receipt); None lets the collector read the account from
+    the LMS's names, or find none (a plain folder). `sha256`, when the source recorded one
+    on receipt, must be the file's. `refused` is why the source does not hand the file over
+    (a symbolic link): the collector lists it in problems.csv and reads nothing.
+    """
+
+    path: Path
+    label: str
+    upload: Upload | None = None
+    sha256: str = ""
+    refused: str = ""
+
+
+@runtime_checkable
+class UploadSource(Protocol):
+    """Where uploads come from, and who sent each one: the interface `collect` reads.
+
+    `arrivals()` yields every file once, in a stable order (see the module docstring for
+    the sources there are, and the hub's, next). A source that cannot be read at all should
+    say so before grading starts (in its constructor), so nothing is written.
+    """
+
+    def arrivals(self) -> Iterator[Arrival]:
+        """Every file of the source, once, in a stable order."""
+        ...
+
+
+class FolderSource:
+    """A folder read recursively, or one file: an LMS's bulk download, or a plain folder.
+
+    The account of each file comes from the names Canvas or Moodle gave it (in its path, or
+    inside a bulk download kept zipped); a plain folder's files have none. Hidden files and
+    folders, `__MACOSX` and desktop clutter are skipped; symbolic links are refused, never
+    followed (they could lead a grader anywhere on the disk).
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+
+    @property
+    def single_file(self) -> bool:
+        """True when the source is one file (a late submission graded alone)."""
+        return self.root.is_file()
+
+    def arrivals(self) -> Iterator[Arrival]:
+        root = self.root
+        if root.is_file():
+            yield Arrival(root, root.name)
+            return
+        if not root.is_dir():
+            yield Arrival(root, str(root), refused="there is no such file or folder")
+            return
+        for folder, dirs, files in os.walk(root):
+            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "__MACOSX")
+            here = Path(folder)
+            for link in [d for d in dirs if (here / d).is_symlink()]:
+                dirs.remove(link)
+                yield Arrival(here / link, _relative(here / link, root), refused=_LINK)
+            for name in sorted(files):
+                if _skipped(name):
+                    continue
+                path = here / name
+                label = _relative(path, root)
+                yield Arrival(path, label, refused=_LINK if path.is_symlink() else "")
+
+
+_LINK = "a symbolic link: not followed"
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.name
 
 
 @dataclass(frozen=True)
@@ -583,53 +686,36 @@ class Collector:
             self.progress.write(f"Reading {label[:150]}\n")
             self.progress.flush()
 
-    # -- the folder ---------------------------------------------------------------------
+    # -- sources ----------------------------------------------------------------------
+
+    def read(self, source: UploadSource) -> None:
+        """Collect every file `source` hands over (see `UploadSource`)."""
+        for arrival in source.arrivals():
+            if arrival.refused:
+                self.problem(arrival.label, arrival.refused, IGNORED)
+                continue
+            self._file(_Where(Path(arrival.path), arrival.label), arrival.upload, arrival.sha256)
 
     def walk(self, root: Path) -> None:
         """Collect from a folder (recursively, symlinks not followed) or a single file."""
-        root = Path(root)
-        if root.is_file():
-            self._file(_Where(root, root.name))
-            return
-        if not root.is_dir():
-            self.problem(str(root), "there is no such file or folder", NOT_GRADED)
-            return
-        for folder, dirs, files in os.walk(root):
-            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "__MACOSX")
-            here = Path(folder)
-            for link in [d for d in dirs if (here / d).is_symlink()]:
-                dirs.remove(link)
-                self.problem(self._rel(here / link, root), "a symbolic link: not followed", IGNORED)
-            for name in sorted(files):
-                if _skipped(name):
-                    continue
-                path = here / name
-                where = _Where(path, self._rel(path, root))
-                if path.is_symlink():
-                    self.problem(where.label, "a symbolic link: not followed", IGNORED)
-                    continue
-                self._file(where)
+        self.read(FolderSource(root))
 
-    @staticmethod
-    def _rel(path: Path, root: Path) -> str:
-        try:
-            return path.relative_to(root).as_posix()
-        except ValueError:
-            return path.name
+    def read_upload(self, path: Path, upload: Upload, sha256: str = "") -> None:
+        """Read one file that `upload` says came from its account (a source that vouches)."""
+        self._file(_Where(Path(path), upload.source), upload, sha256)
 
-    def read_upload(self, path: Path, upload: Upload) -> None:
-        """Read one file that `upload` says came from its account (the hub's inbox, say).
-
-        The file's own name then says nothing about whose it is: the hub service stores
-        `submissions/<user>/<id>.zip` with a receipt, and its reader passes
-        `Upload(source=..., account=Account(HUB, user), received_at=receipt["received_at"])`.
-        """
-        self._file(_Where(Path(path), upload.source), upload)
-
-    def _file(self, where: _Where, upload: Upload | None = None) -> None:
+    def _file(self, where: _Where, upload: Upload | None = None, sha256: str = "") -> None:
         self._reading(where.label)
         if not where.disk.name.lower().endswith(".zip"):
             self._not_a_submission(where)
+            return
+        if sha256 and _file_sha256(where.disk) != sha256.lower():
+            self.problem(
+                where.label,
+                "not the file its source received (its SHA-256 differs from the receipt's): "
+                "changed or damaged since",
+                guess=(upload.account if upload else None, ""),
+            )
             return
         if self._out_of_budget:
             self.problem(where.label, "not read: the run's reading budget was spent", NOT_GRADED,
@@ -878,14 +964,20 @@ def _label(where: _Where, upto: int) -> str:
 
 
 def collect(
-    root: Path,
+    source: Path | str | UploadSource,
     limits: Limits | None = None,
     progress: IO[str] | None = None,
 ) -> tuple[list[Submission], list[Problem]]:
-    """Every verified submission under `root` (a folder or one zip), and every problem."""
+    """Every verified submission from `source` (a folder, one zip, or any `UploadSource`),
+    and every problem."""
     collector = Collector(limits, progress)
-    collector.walk(Path(root))
+    collector.read(as_source(source))
     return collector.submissions, collector.problems
+
+
+def as_source(source: Path | str | UploadSource) -> UploadSource:
+    """`source` itself, or a `FolderSource` for a path."""
+    return FolderSource(Path(source)) if isinstance(source, (str, os.PathLike)) else source
 
 
 def iter_documents(submission: Submission) -> Iterator[tuple[str, dict[str, Any]]]:

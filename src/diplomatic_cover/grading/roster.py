@@ -76,7 +76,13 @@ class RosterEntry:
 
 @dataclass
 class Student:
-    """A row of the gradebook: one account (or one kit id in a plain folder) and its file."""
+    """A row of the gradebook: one account (or one kit id in a plain folder) and its file.
+
+    `owner` is who the row belongs to, for splitting a class (`ingest.shard_of(owner, N)`):
+    the account key of its upload (`canvas:4821`, `hub:asilva`), `folder:<kit id>` in a
+    plain folder, `roster:<kit id>` for a roster row with no upload. Every upload of one
+    account, and every row it makes, has the same owner.
+    """
 
     key: str
     name: str
@@ -92,6 +98,7 @@ class Student:
     sources: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     on_roster: bool = False
+    owner: str = ""
 
 
 class RosterError(ValueError):
@@ -458,6 +465,7 @@ def _students(
             students[key] = student
         taken.add(student.key)
         student.submission = latest
+        student.owner = latest.owner
         student.late = latest.upload.late
         student.sources = [s.source for s in counted]
         student.warnings = row.warnings + latest.warnings
@@ -478,6 +486,7 @@ def _roster_student(entry: RosterEntry) -> Student:
         sis_login_id=entry.sis_login_id,
         deadline=entry.deadline,
         on_roster=True,
+        owner=f"roster:{entry.kit_id}",
     )
 
 
@@ -540,6 +549,7 @@ def _mark_damaged(
                 name=key,
                 lms_id=account_id if kind in ("canvas", MOODLE) else "",
                 lms=kind if kind in ("canvas", MOODLE) else "",
+                owner=problem.account or f"{FOLDER}:{key}",
             )
             students[key] = student
         if student.submission is None:

@@ -69,8 +69,11 @@ from diplomatic_cover.grading.ingest import (
     GRADED,
     NOT_GRADED,
     REJECTED,
+    FolderSource,
     Limits,
     Problem,
+    UploadSource,
+    as_source,
     collect,
 )
 from diplomatic_cover.grading.manual_store import (
@@ -620,7 +623,7 @@ def _lateness(student: Student, result: StudentResult, deadline: datetime | None
 
 def grade(
     *,
-    submissions: Path,
+    submissions: Path | UploadSource,
     out: Path,
     roster: Path | None = None,
     config: Path | None = None,
@@ -640,7 +643,10 @@ def grade(
     rubrics_dir: Path | None = None,
     rescore: bool = False,
 ) -> GradeSummary:
-    """Grade every submission under `submissions` and write the outputs into `out`.
+    """Grade every submission from `submissions` and write the outputs into `out`.
+
+    `submissions` is a folder or one file (an LMS download, a plain folder, a late zip), or
+    any `ingest.UploadSource` (the hub's storage, next).
 
     Raises GradingError (or ConfigError) only for problems of the grader's own set-up
     (including `execute` where no sandbox can be built, unless `no_isolation`); everything
@@ -655,8 +661,9 @@ def grade(
             "--execute needs Linux (its sandbox is bubblewrap): grade without --execute here, "
             "or run the grader on a Linux machine or container."
         )
-    submissions, out = Path(submissions), Path(out)
-    _check_paths(submissions, out)
+    source, out = as_source(submissions), Path(out)
+    if isinstance(source, FolderSource):
+        _check_paths(source.root, out)
     class_deadline = _deadline(deadline)
     catalogue = catalogue if catalogue is not None else load_catalogue()
     key = answer_key if answer_key is not None else (load_answer_key() or {})
@@ -673,7 +680,7 @@ def grade(
         raise GradingError(f"The roster could not be used: {error}") from error
     _make_out(out)
 
-    found, problems = collect(submissions, limits, progress)
+    found, problems = collect(source, limits, progress)
     people, more = assign_students(found, roster_map, problems)
     problems += more
     chosen = _selected(people, only)
@@ -689,7 +696,8 @@ def grade(
                     NOT_GRADED,
                 )
             )
-    merged = only is not None or (submissions.is_file() and len(found) == 1)
+    single = isinstance(source, FolderSource) and source.single_file
+    merged = only is not None or (single and len(found) == 1)
     rules = scoring_rules(grading, key, out, rescore)
     grader = _Grader(grading, catalogue, key, hidden, rules)
     kept_store = RerunStore(out)

@@ -79,6 +79,8 @@ CLASS_COPY = (
     "src/diplomatic_cover/**/*.json",
     "src/diplomatic_cover/widgets/static/*.js",
     "src/diplomatic_cover/widgets/static/*.css",
+    "src/diplomatic_cover/pages/templates/*.html",
+    "src/diplomatic_cover/pages/templates/*.css",
 )
 
 #: The top-level names CLASS_COPY draws from (a release may not be written inside them).

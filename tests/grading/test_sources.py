@@ -1,0 +1,150 @@
+"""Where uploads come from: one interface (`ingest.UploadSource`) for every source.
+
+An LMS download and a plain folder are read by `FolderSource`; a source that vouches for its
+files (the hub's storage, next) hands each one over with the account it came from. The
+rules after that are the same for all: an upload counts for its account, and every row has
+an owner that says which grading shard it belongs to.
+"""
+
+import hashlib
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from diplomatic_cover.grading import grade
+from diplomatic_cover.grading.ingest import (
+    HUB,
+    Account,
+    Arrival,
+    FolderSource,
+    Upload,
+    UploadSource,
+    collect,
+    shard_of,
+)
+from diplomatic_cover.grading.roster import assign_students, read_roster
+from tests.grading.hostile.corpus import (
+    ANA,
+    BEN,
+    WEI,
+    canvas_name,
+    full_marks,
+    rehash,
+    set_manifest,
+)
+from tests.grading.hostile.outputs import grades, problems_about
+from tests.grading.kit import hand_in, write_config
+
+FULL = "10"
+
+
+@pytest.fixture
+def config(tmp_path):
+    return write_config(tmp_path / "instructors")
+
+
+class Inbox:
+    """A source in the hub storage's layout: `<user>/<id>.zip` beside its `<id>.json` receipt.
+
+    What `grade --from-hub` will read, written here as a user of the interface would.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def keep(self, user: str, path: Path, received_at: str) -> dict:
+        data = path.read_bytes()
+        receipt = {
+            "id": f"{received_at.replace(':', '')}-{user}",
+            "user": user,
+            "received_at": received_at,
+            "size": len(data),
+            "sha256": hashlib.sha256(data).hexdigest(),
+            "filename": path.name,
+        }
+        folder = self.root / user
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{receipt['id']}.zip").write_bytes(data)
+        (folder / f"{receipt['id']}.json").write_text(json.dumps(receipt), encoding="utf-8")
+        return receipt
+
+    def arrivals(self) -> Iterator[Arrival]:
+        for path in sorted(self.root.glob("*/*.json")):
+            receipt = json.loads(path.read_text(encoding="utf-8"))
+            label = f"hub:{receipt['user']}/{receipt['id']}.zip"
+            yield Arrival(
+                path=path.with_suffix(".zip"),
+                label=label,
+                upload=Upload(label, Account(HUB, receipt["user"]), receipt["received_at"]),
+                sha256=receipt["sha256"],
+            )
+
+
+def test_a_folder_and_a_hub_inbox_are_both_sources():
+    assert isinstance(FolderSource(Path("submissions")), UploadSource)
+    assert isinstance(Inbox(Path("inbox")), UploadSource)
+
+
+def test_graded_from_a_hub_inbox_an_upload_counts_for_its_hub_user(tmp_path, config):
+    inbox = Inbox(tmp_path / "hub")
+    inbox.keep("asilva", full_marks(tmp_path / "a", ANA), "2026-12-07T10:31:00Z")
+    forged = rehash(
+        hand_in(tmp_path / "eve", ANA),  # Eve types Ana's name and dates her file 2099
+        tmp_path / "forged.zip",
+        set_manifest(created="2099-01-01T00:00:00.000Z"),
+    )
+    inbox.keep("emallory", forged, "2026-12-07T11:00:00Z")
+    roster = tmp_path / "roster.csv"
+    roster.write_text("kit_id,hub_user,name\nana-silva,asilva,Ana\neve-mallory,emallory,Eve\n")
+    grade(submissions=inbox, out=tmp_path / "g", config=config, roster=roster)
+    rows = grades(tmp_path / "g")
+    assert rows["ana-silva"]["total"] == FULL and rows["ana-silva"]["source"].startswith(
+        "hub:asilva/"
+    )
+    assert rows["eve-mallory"]["total"] == "0"  # her own upload, on her own row
+    (note,) = problems_about(tmp_path / "g", "hub:emallory")
+    assert "the roster gives hub user emallory to 'eve-mallory'" in note["problem"]
+
+
+def test_a_file_that_is_not_the_one_the_hub_received_is_refused(tmp_path, config):
+    inbox = Inbox(tmp_path / "hub")
+    receipt = inbox.keep("asilva", full_marks(tmp_path / "a", ANA), "2026-12-07T10:31:00Z")
+    stored = tmp_path / "hub" / "asilva" / f"{receipt['id']}.zip"
+    shutil.copy(full_marks(tmp_path / "b", ANA), stored)  # the same student, another file
+    roster = tmp_path / "roster.csv"
+    roster.write_text("kit_id,hub_user,name\nana-silva,asilva,Ana\n")
+    grade(submissions=inbox, out=tmp_path / "g", config=config, roster=roster)
+    assert grades(tmp_path / "g")["ana-silva"]["status"] == "damaged submission"
+    (problem,) = problems_about(tmp_path / "g", "hub:asilva")
+    assert "SHA-256 differs from the receipt's" in problem["problem"]
+
+
+def test_every_row_has_an_owner_and_one_accounts_rows_share_a_shard(tmp_path):
+    canvas = tmp_path / "canvas"
+    canvas.mkdir()
+    for who, user in ((ANA, 4821), (BEN, 4822)):
+        made = full_marks(tmp_path / who.id, who)
+        shutil.copy(made, canvas / canvas_name(who.id.replace("-", ""), user, 1, made.name))
+        again = full_marks(tmp_path / f"{who.id}-again", who)  # a resubmission: -1
+        name = made.name.replace(".zip", "-1.zip")
+        shutil.copy(again, canvas / canvas_name(who.id.replace("-", ""), user, 2, name))
+    plain = hand_in(tmp_path / "wei", WEI)
+    shutil.copy(plain, canvas / plain.name)
+    roster = tmp_path / "roster.csv"
+    roster.write_text("kit_id,lms_id\nana-silva,4821\nben-okafor,4822\nzoe-kim,4823\n")
+    found, problems = collect(canvas)
+    students, _ = assign_students(found, read_roster(roster), problems)
+    owners = {key: student.owner for key, student in students.items()}
+    assert owners == {
+        "ana-silva": "canvas:4821",
+        "ben-okafor": "canvas:4822",
+        "wei-zhang": "folder:wei-zhang",
+        "zoe-kim": "roster:zoe-kim",
+    }
+    shards = [[k for k, s in students.items() if shard_of(s.owner, 3) == i] for i in range(3)]
+    assert sorted(k for shard in shards for k in shard) == sorted(students)  # each once
+    assert all(shard_of(s.owner, 3) == shard_of(s.submission.owner, 3)
+               for s in students.values() if s.submission is not None)  # fmt: skip
