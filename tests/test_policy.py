@@ -25,6 +25,7 @@ from diplomatic_cover.lessons.policy import (
     plot_totals,
     role_card,
     role_cards_markdown,
+    scores_table,
     sweep,
     sweep_alt,
     totals_alt,
@@ -211,6 +212,29 @@ def test_the_explorer_sets_its_outputs_as_widget_state_never_as_printed_output()
     for weight in explorer._weight_sliders.values():
         weight.value = 0
     assert explorer._out.outputs[0]["text"].startswith("All weights are 0")
+
+
+def test_weights_first_shows_no_scores_and_hands_its_weights_to_the_full_explorer():
+    first = MatrixExplorer(weights_only=True)
+    shown = first.widget.children
+    sliders = [w for box in shown if hasattr(box, "children") for w in box.children]
+    assert set(first._weight_sliders.values()) <= set(sliders)
+    assert not set(first._score_sliders.values()) & set(sliders)  # no scores before the totals
+    first._weight_sliders["intel-risk"].value = 9
+    first._weight_sliders["open-channels"].value = 2
+    mine = MatrixExplorer(weights=first.weights)
+    assert mine.weights["intel-risk"] == 9 and mine.weights["open-channels"] == 2
+    assert mine.weights is not first.weights  # later changes in one do not move the other
+
+
+def test_the_scores_table_shows_the_default_scores_with_labels():
+    table = scores_table()
+    assert table.index.name == "Option"
+    assert list(table.index) == [o.label for o in OPTIONS]
+    assert list(table.columns) == [c.label for c in CRITERIA]
+    capped = next(o for o in OPTIONS if o.id == "restore-capped")
+    risk = next(c for c in CRITERIA if c.id == "intel-risk")
+    assert table.loc[capped.label, risk.label] == DEFAULT_SCORES["restore-capped"]["intel-risk"]
 
 
 def test_options_and_criteria_have_unique_ids():

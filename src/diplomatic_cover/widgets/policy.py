@@ -38,17 +38,25 @@ class MatrixExplorer:
     cells can use the student's own matrix: `flip_points(explorer.weights, explorer.scores)`.
     Stock ipywidgets only; updates happen when a slider is released, so a small JupyterHub
     stays responsive. The table and figure below the sliders carry the same numbers as text.
+
+    `weights_only=True` shows the weight sliders and nothing else: no scores, no totals. Notebook
+    06 uses it so students commit to what matters to them before they see which option the
+    default scores favour (anchoring on the totals is the risk), then starts the full explorer
+    from those weights: `MatrixExplorer(weights=first.weights)`.
     """
 
     def __init__(
         self,
         weights: Mapping[str, float] | None = None,
         scores: Mapping[str, Mapping[str, float]] | None = None,
+        *,
+        weights_only: bool = False,
     ) -> None:
         self.weights: dict[str, float] = dict(weights or DEFAULT_WEIGHTS)
         self.scores: dict[str, dict[str, float]] = {
             o: dict(row) for o, row in (scores or DEFAULT_SCORES).items()
         }
+        self.weights_only = weights_only
         self._widget: Any = None
 
     @property
@@ -144,6 +152,9 @@ class MatrixExplorer:
                 *self._weight_sliders.values(),
             ]
         )
+        if self.weights_only:
+            self._render()
+            return widgets.VBox([weights_box, reset, self._out])
         scores_box = widgets.VBox(
             [
                 widgets.HTML(
