@@ -256,6 +256,16 @@ def test_there_are_six_roles_and_their_questions_go_to_other_roles():
             assert question.endswith("?")
 
 
+def test_cross_questions_come_in_rounds_that_ask_every_role_exactly_once():
+    # Round k is every card's k-th question: nobody sits idle, nobody is asked twice.
+    roles = set(ROLE_CARDS)
+    for k in range(3):
+        asked = [card.questions[k][0] for card in ROLE_CARDS.values()]
+        assert sorted(asked) == sorted(roles), (k, asked)
+    for card in ROLE_CARDS.values():
+        assert len({to for to, _ in card.questions}) == 3, card.id
+
+
 def test_every_factual_argument_names_a_source_with_an_address():
     for card in ROLE_CARDS.values():
         for point in card.arguments:
