@@ -14,8 +14,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
-#: A home or work folder: /home/<user>, /Users/<user>, /root/..., /work/..., /mnt/...,
-#: C:\Users\<user>. The look-behind keeps parts of longer paths and of addresses out.
+#: A home or work folder: home, Users, root, work or mnt at the top of the file system, or a
+#: Windows user folder. The look-behind keeps parts of longer paths and of addresses out.
 MACHINE_PATH = re.compile(
     r"(?<![\w.:/~-])/(?:home|Users|root|work|mnt)/[\w.-]"
     r"|\b[A-Za-z]:\\(?:Users|Documents and Settings)\\"
