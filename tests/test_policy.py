@@ -222,6 +222,9 @@ def test_weights_first_shows_no_scores_and_hands_its_weights_to_the_full_explore
     assert not set(first._score_sliders.values()) & set(sliders)  # no scores before the totals
     first._weight_sliders["intel-risk"].value = 9
     first._weight_sliders["open-channels"].value = 2
+    shown_text = first._out.outputs[-1]["text"]
+    assert shown_text.startswith("Your weights, highest first: Intelligence risk 9;")
+    assert "score" not in shown_text.lower() and "total" not in shown_text.lower()
     mine = MatrixExplorer(weights=first.weights)
     assert mine.weights["intel-risk"] == 9 and mine.weights["open-channels"] == 2
     assert mine.weights is not first.weights  # later changes in one do not move the other

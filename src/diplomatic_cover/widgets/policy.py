@@ -75,7 +75,7 @@ class MatrixExplorer:
         self.scores = {o: dict(row) for o, row in DEFAULT_SCORES.items()}
         if self._widget is not None:
             self._sync_sliders()
-            self._render()
+            self._update()
 
     def _build(self) -> Any:
         import ipywidgets as widgets
@@ -124,7 +124,7 @@ class MatrixExplorer:
                 return
             for cid, slider in self._weight_sliders.items():
                 self.weights[cid] = slider.value
-            self._render()
+            self._update()
 
         def on_score(change: dict[str, Any]) -> None:
             if self._syncing:
@@ -153,7 +153,7 @@ class MatrixExplorer:
             ]
         )
         if self.weights_only:
-            self._render()
+            self._update()
             return widgets.VBox([weights_box, reset, self._out])
         scores_box = widgets.VBox(
             [
@@ -167,6 +167,27 @@ class MatrixExplorer:
         )
         self._render()
         return widgets.VBox([weights_box, scores_box, reset, self._out])
+
+    def _update(self) -> None:
+        """Redraw what this explorer shows: the full results, or only the weights."""
+        if self.weights_only:
+            self._show_weights()
+        else:
+            self._render()
+
+    def _show_weights(self) -> None:
+        """The weights in words, highest first: no score and no total (weights-only mode).
+
+        Set as the Output's state in one step, not printed inside `with self._out:` (nor
+        through `clear_output`, which enters it), so the text cannot stray into the log
+        console when sliders move quickly."""
+        if sum(self.weights.values()) <= 0:
+            text = "All weights are 0: give at least one criterion a weight above 0.\n"
+        else:
+            ranked = sorted(CRITERIA, key=lambda c: -self.weights[c.id])
+            listed = "; ".join(f"{c.label} {self.weights[c.id]:g}" for c in ranked)
+            text = f"Your weights, highest first: {listed}.\n"
+        self._out.outputs = ({"output_type": "stream", "name": "stdout", "text": text},)
 
     def _sync_sliders(self) -> None:
         self._syncing = True
