@@ -14,10 +14,14 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
-#: A home or work folder: home, Users, root, work or mnt at the top of the file system, or a
-#: Windows user folder. The look-behind keeps parts of longer paths and of addresses out.
+#: A home folder (home, Users or root at the top of the file system, or a Windows user
+#: folder), a mounted drive (mnt), or the build machine's work folder with the folders only it
+#: has (shared, worktrees, notes, the library): the grading sandbox's own scratch folder is
+#: also called /work, and that one is the kit's, not a machine's. The look-behind keeps parts
+#: of longer paths and of addresses out.
 MACHINE_PATH = re.compile(
-    r"(?<![\w.:/~-])/(?:home|Users|root|work|mnt)/[\w.-]"
+    r"(?<![\w.:/~-])/(?:home|Users|root|mnt)/[\w.-]"
+    r"|(?<![\w.:/~-])/work/(?:shared|wt|main|notes|\.library|\.mirror)\b"
     r"|\b[A-Za-z]:\\(?:Users|Documents and Settings)\\"
 )
 URL = re.compile(r"\b(?:https?|ftp|file)://\S+")
@@ -43,6 +47,8 @@ def test_the_pattern_finds_machine_paths_but_not_addresses_or_system_paths():
     assert machine_paths("C:" + "\\Users\\ana\\kit") != []
     assert machine_paths("http://www.wz.de/home/politik/x and /usr/bin/chromium") == []
     assert machine_paths("~/.local/share/diplomatic-cover and ROOT / 'home'") == []
+    sandbox = "/" + "work/exercises"  # the grading sandbox's scratch folder, not a machine's
+    assert machine_paths(f'WORK = "/work", cwd {sandbox}') == []
 
 
 def test_no_file_of_the_kit_holds_a_path_of_someones_machine():
