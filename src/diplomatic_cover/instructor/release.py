@@ -1,10 +1,11 @@
 """The class copy: what an instructor hands to students, with nothing secret in it.
 
 `release(out=DIR)` copies exactly what `CLASS_COPY` lists (the guided notebooks, the built
-exercises, the data files by name, the package's code and data, README, licences, pyproject,
-Makefile and environment.yml) into DIR. Anything else in the kit's folders (a roster, a
-gradebook or a zip an instructor left in `data/`, `notebooks/` or `exercises/`) is not on the
-list and stays out; `left_out()` names it. Of what the list matches, it leaves out:
+exercises, the case reading, the data files by name, the package's code, data and page
+templates, README, licences, pyproject, Makefile and environment.yml) into DIR. Anything else
+in the kit's folders (a roster, a gradebook or a zip an instructor left in `data/`,
+`notebooks/` or `exercises/`) is not on the list and stays out; `left_out()` names it. Of
+what the list matches, it leaves out:
 
 - `instructors/` (guides, exercise sources with solutions, rubrics, grading settings);
 - the answer key (`src/diplomatic_cover/questions/answer_key/`);
@@ -68,6 +69,7 @@ CLASS_COPY = (
     "notebooks/glossary.md",
     "exercises/README.md",
     "exercises/ex[0-9]_*.ipynb",
+    "readings/*.md",
     "data/README.md",
     "data/datapackage.json",
     "data/expulsions.csv",
