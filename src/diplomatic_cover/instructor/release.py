@@ -230,14 +230,15 @@ def release(*, out: Path, root: Path | None = None, allow_modified: Iterable[str
         )
     allowed = list(allow_modified)
     changed = [n for n in modified_notebooks(root) if not _allowed(n, allowed)]
-    if changed:
-        where = (
-            ""
-            if is_checkout(root)
-            else " (this kit is not a git checkout, so nothing says what the tracked versions are)"
-        )
+    if changed and not is_checkout(root):
         raise ReleaseError(
-            f"These guided notebooks differ from their committed versions{where}: "
+            "This kit is not a git checkout, so nothing says which guided notebooks are the "
+            "tracked versions: release from a git clone of the kit, or, having looked at "
+            "them, hand these out as they are with --allow-modified all: " + ", ".join(changed)
+        )
+    if changed:
+        raise ReleaseError(
+            "These guided notebooks differ from their committed versions: "
             + ", ".join(changed)
             + ". Commit the change, undo it (git checkout -- FILE), or hand it out on purpose "
             "with --allow-modified NAME for each."
