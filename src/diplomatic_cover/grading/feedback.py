@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import NamedTuple
 
 from diplomatic_cover.answers.catalogue import Catalogue
 from diplomatic_cover.grading.config import GradingConfig
@@ -40,22 +41,55 @@ def _score_class(result: ItemResult) -> str:
     return "part" if result.points > 0 else "none"
 
 
-def _item_view(result: ItemResult, catalogue: Catalogue) -> dict[str, Any]:
+class Criterion(NamedTuple):
+    """A rubric criterion's score as a card shows it."""
+
+    title: str
+    points: float | None
+    max_points: float
+
+
+@dataclass(frozen=True)
+class Card:
+    """What one item's card shows (`feedback_item.html`).
+
+    Frozen, so equal cards are drawn once per run for the whole class (`remembered` in
+    `pages/render.py`): most students' cards for a right answer or a blank are the same.
+    """
+
+    id: str
+    title: str
+    kind: str
+    points: float | None
+    max_points: float
+    status: str
+    score_class: str
+    answer: str
+    criteria: tuple[Criterion, ...]
+    hint: str
+    feedback: str
+    comment: str
+
+
+def _item_view(result: ItemResult, catalogue: Catalogue) -> Card:
     question = catalogue.questions.get(result.id)
-    return {
-        "id": result.id,
-        "title": question.title if question is not None and question.title else "",
-        "kind": result.kind,
-        "points": result.points,
-        "max_points": result.max_points,
-        "status": result.status,
-        "score_class": _score_class(result),
-        "answer": result.answer,
-        "criteria": result.criteria,
-        "hint": result.hint,
-        "feedback": result.feedback,
-        "comment": result.comment,
-    }
+    return Card(
+        id=result.id,
+        title=question.title if question is not None and question.title else "",
+        kind=result.kind,
+        points=result.points,
+        max_points=result.max_points,
+        status=result.status,
+        score_class=_score_class(result),
+        answer=result.answer,
+        criteria=tuple(
+            Criterion(str(c.get("title", "")), c.get("points"), c.get("max_points", 0.0))
+            for c in result.criteria
+        ),
+        hint=result.hint,
+        feedback=result.feedback,
+        comment=result.comment,
+    )
 
 
 def feedback_page(

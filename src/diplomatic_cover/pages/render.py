@@ -10,11 +10,20 @@ are dropped) and hands the template a `Markup` object, so the template never nee
 Instructors can restyle or translate a page by copying a template (or `kit.css`) into a
 folder named by `DIPLOMATIC_COVER_TEMPLATES`: files there are used before the kit's own.
 Jinja2 is imported here only; widgets' small pieces use `fragments.esc` instead.
+
+A page drawn for a whole class repeats itself: the grader writes a feedback page per
+student, and most of their items (a right answer, a question left blank) look the same on
+every page. `remembered(macro, value)` lets a template draw such a piece once per run: a
+macro imported without context depends on its argument alone, so its output for an equal,
+hashable `value` (a frozen dataclass) is the same and is reused. Only small pieces are kept
+(`_REMEMBER_CHARS`, at most `_REMEMBER_PIECES` of them), so a class of long answers costs
+no memory.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Hashable
 from functools import cache
 from typing import Any
 
@@ -50,8 +59,28 @@ def _environment(override: str) -> jinja2.Environment:
     )
     environment.filters["local_time"] = local_time
     environment.filters["points"] = points_text
-    environment.globals.update(csp=CONTENT_SECURITY_POLICY, version=__version__)
+    environment.globals.update(
+        csp=CONTENT_SECURITY_POLICY, version=__version__, remembered=remembered
+    )
     return environment
+
+
+_REMEMBER_CHARS = 4096
+_REMEMBER_PIECES = 4096
+_remembered: dict[tuple[Callable[..., Any], Hashable], Any] = {}
+
+
+def remembered(macro: Callable[..., Any], value: Hashable) -> Any:
+    """`macro(value)`, drawn once for equal values (see the module docstring)."""
+    key = (macro, value)
+    found = _remembered.get(key)
+    if found is None:
+        found = macro(value)
+        if len(found) <= _REMEMBER_CHARS:
+            if len(_remembered) >= _REMEMBER_PIECES:
+                _remembered.clear()
+            _remembered[key] = found
+    return found
 
 
 def environment() -> jinja2.Environment:
