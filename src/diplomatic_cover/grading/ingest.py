@@ -29,10 +29,10 @@ it None, and the collector reads the account from the LMS's names (in the path a
 bulk download kept zipped, inside it). `collect(source)` and `grade(submissions=source)`
 accept any source; a path is read as a `FolderSource`.
 
-| Source                         | Implementation          | `Arrival.upload`                      |
-|--------------------------------|-------------------------|---------------------------------------|
-| Canvas or Moodle bulk download | `FolderSource(path)`    | None: the LMS's names say             |
-| a plain folder, or one zip     | `FolderSource(path)`    | None: no account (`Account(FOLDER)`)  |
+| Source                         | Implementation           | `Arrival.upload`                     |
+|--------------------------------|--------------------------|--------------------------------------|
+| Canvas or Moodle bulk download | `FolderSource(path)`     | None: the LMS's names say            |
+| a plain folder, or one zip     | `FolderSource(path)`     | None: no account (`Account(FOLDER)`) |
 | the hub's storage folder       | next: `grade --from-hub` | `Upload(account=Account(HUB, user))` |
 
 The hub's source is a few lines over `hub/storage.py`'s layout: for each
@@ -46,9 +46,10 @@ source recorded; the rest (caps, manifest checks, rows, flags) is shared, and a 
 Grading shards (`--shard I/N`) need nothing more: every shard collects every file and
 resolves identities (so resubmissions and shared names are seen whole), then keeps the rows
 with `shard_of(student.owner, N) == I`. `owner` is the account key (`canvas:4821`,
-`hub:asilva`), `folder:<kit id>` in a plain folder (where no account vouches), or
-`roster:<kit id>` for a roster row that handed nothing in: every upload of one account, and
-every row it makes, lands in the same shard.
+`hub:asilva`), `folder:<kit id>` in a plain folder (where no account vouches),
+`roster:<kit id>` for a roster row that handed nothing in (a damaged file's row takes the
+account the file's name gave, if any): every upload of one account, and every row it makes,
+lands in the same shard.
 
 ## Opening files
 
