@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from diplomatic_cover.answers.identity import Student
 from diplomatic_cover.grading import grade
 from diplomatic_cover.grading.ingest import (
     HUB,
@@ -133,8 +134,13 @@ def test_every_row_has_an_owner_and_one_accounts_rows_share_a_shard(tmp_path):
         shutil.copy(again, canvas / canvas_name(who.id.replace("-", ""), user, 2, name))
     plain = hand_in(tmp_path / "wei", WEI)
     shutil.copy(plain, canvas / plain.name)
+    cut = hand_in(tmp_path / "hannah", Student("hannah-lee", "Hannah Lee"))
+    damaged = canvas / canvas_name("leehannah", 4824, 3, cut.name)
+    damaged.write_bytes(cut.read_bytes()[:2000])
     roster = tmp_path / "roster.csv"
-    roster.write_text("kit_id,lms_id\nana-silva,4821\nben-okafor,4822\nzoe-kim,4823\n")
+    roster.write_text(
+        "kit_id,lms_id\nana-silva,4821\nben-okafor,4822\nzoe-kim,4823\nhannah-lee,4824\n"
+    )
     found, problems = collect(canvas)
     students, _ = assign_students(found, read_roster(roster), problems)
     owners = {key: student.owner for key, student in students.items()}
@@ -143,6 +149,7 @@ def test_every_row_has_an_owner_and_one_accounts_rows_share_a_shard(tmp_path):
         "ben-okafor": "canvas:4822",
         "wei-zhang": "folder:wei-zhang",
         "zoe-kim": "roster:zoe-kim",
+        "hannah-lee": "canvas:4824",  # her file is damaged; the name Canvas gave it says whose
     }
     shards = [[k for k, s in students.items() if shard_of(s.owner, 3) == i] for i in range(3)]
     assert sorted(k for shard in shards for k in shard) == sorted(students)  # each once

@@ -555,3 +555,4 @@ def _mark_damaged(
         if student.submission is None:
             student.status = DAMAGED
             student.sources.append(problem.source)
+            student.owner = problem.account or student.owner
