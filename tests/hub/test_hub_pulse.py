@@ -86,7 +86,8 @@ def test_a_ranking_shows_first_choice_shares_and_a_borda_count(hub, accounts):
 def test_free_text_and_non_pooled_questions_are_refused(hub, accounts):
     token = hub.token_for(accounts.student(1))
     body = json.dumps({"answer": "my name is in here"}).encode()
-    for question in ("00.tour-short", "00.tour-text", "00.tour-single"):
+    # Free text (an opinion and a graded one) and a graded closed-form question.
+    for question in ("00.tour-short", "00.tour-text", "01.trace-first-step"):
         reply = hub.service("PUT", f"api/me/pulse/{question}", token, body)
         assert reply.status == 404
         assert "not a question the live pulse pools" in reply.json()["error"]

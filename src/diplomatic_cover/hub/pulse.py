@@ -75,14 +75,12 @@ class PulseQuestion:
 def questions_from_catalogue(catalogue: Iterable[Any]) -> dict[str, PulseQuestion]:
     """The poolable questions of a kit catalogue (its `Question` objects).
 
-    A question is poolable when it has a closed form and its `pulse` flag is set; a question
-    without that flag follows its `opinion` flag (views are what a room wants to see).
+    The catalogue's `poolable` flag decides (the catalogue refuses it on free text and on
+    graded questions); the closed-form test here is a second lock on the same door.
     """
     found = {}
     for question in catalogue:
-        flag = getattr(question, "pulse", None)
-        poolable = question.opinion if flag is None else flag
-        if not poolable or question.type not in CLOSED_FORMS:
+        if not question.poolable or question.type not in CLOSED_FORMS:
             continue
         found[question.id] = PulseQuestion(
             id=question.id,
@@ -103,6 +101,35 @@ def load_kit_questions() -> dict[str, PulseQuestion]:
     from diplomatic_cover.answers.catalogue import load_catalogue
 
     return questions_from_catalogue(load_catalogue().values())
+
+
+# ------------------------------------------------------------------ what a kernel sends
+
+
+def pooled_form(question: Any, value: Any) -> Any:
+    """The part of a saved answer the pulse may receive, or None when there is nothing to pool.
+
+    `question` is a catalogue question (or a PulseQuestion) and `value` what the kit's store
+    saved for it. A scale keeps only its point (and its confidence when the question asks
+    for one): the one-line reason a view may carry is for the instructor and never leaves
+    the student's store. A number sends the number, never the text typed. The service
+    checks the shape again (`clean_answer`), so this is the student's side of the rule.
+    """
+    if value is None or question.type not in CLOSED_FORMS:
+        return None
+    if question.type == "scale":
+        if not isinstance(value, Mapping) or value.get("point") is None:
+            return None
+        shared = {"point": value["point"]}
+        if question.confidence and value.get("confidence") is not None:
+            shared["confidence"] = value["confidence"]
+        return shared
+    if question.type == "number":
+        number = value.get("number") if isinstance(value, Mapping) else value
+        return number if isinstance(number, int | float) and not isinstance(number, bool) else None
+    if question.type in ("multiple", "ranking"):
+        return list(value) if isinstance(value, list) and value else None
+    return value if isinstance(value, str) and value else None
 
 
 # ------------------------------------------------------------------ validating an answer
