@@ -24,7 +24,7 @@ from diplomatic_cover.instructor.authoring import (
     split_solution,
     student_notebook,
 )
-from diplomatic_cover.instructor.hidden_checks import SPECS, max_points
+from diplomatic_cover.instructor.hidden_checks import SMALL_SPACE_KINDS, SPECS, max_points
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = sorted((ROOT / "instructors" / "exercises").glob("*.ipynb"))
@@ -259,10 +259,52 @@ def test_choice_questions_have_a_correct_answer_and_written_ones_a_long_enough_m
 def test_the_expectations_file_holds_hashes_and_hints_not_answers():
     document = json.loads(EXPECTATIONS_PATH.read_text(encoding="utf-8"))
     allowed = {
-        "exercise", "kind", "options", "points", "digest", "hint", "wrong",
-        "keys_digest", "n_keys", "keys_right_hint", "inputs",
+        "exercise", "kind", "options", "points", "digest", "graded_only", "hint", "wrong",
+        "n_keys", "inputs",
     }  # fmt: skip
     for check_id, entry in document["checks"].items():
-        assert set(entry) <= allowed, check_id
-        assert re.fullmatch(r"[0-9a-f]{64}", entry["digest"])
-        assert len(entry["wrong"]) >= 2
+        assert set(entry) <= allowed, check_id  # no hash of a mapping's labels on their own
+        if SPECS[check_id].graded_only:
+            assert "digest" not in entry and entry["graded_only"] is True, check_id
+        else:
+            assert re.fullmatch(r"[0-9a-f]{64}", entry["digest"])
+        public = [w for w in SPECS[check_id].wrong if w.public]
+        assert len(entry["wrong"]) == len(public) >= 1, check_id
+        assert len(SPECS[check_id].wrong) >= 2, check_id
+
+
+def test_only_checks_with_many_possible_answers_publish_a_hash_of_the_answer():
+    document = json.loads(EXPECTATIONS_PATH.read_text(encoding="utf-8"))["checks"]
+    for check_id, spec in SPECS.items():
+        if spec.kind in SMALL_SPACE_KINDS:  # one number, a line, a plot's count and years
+            assert spec.graded_only and "digest" not in document[check_id], check_id
+    graded_only = {c for c, s in SPECS.items() if s.graded_only}
+    assert graded_only == {  # the audit of issue 10: see instructors/exercises/README.md
+        "ex1.largest-waves", "ex1.median-days", "ex2.scatter", "ex2.median-line", "ex3.swings",
+    }  # fmt: skip
+
+
+def test_the_build_refuses_to_hash_a_small_answer_space(monkeypatch):
+    import dataclasses
+
+    from diplomatic_cover.instructor import hidden_checks
+
+    line = dataclasses.replace(SPECS["ex2.median-line"], graded_only=False)
+    monkeypatch.setitem(hidden_checks.SPECS, "ex2.median-line", line)
+    with pytest.raises(ValueError, match="mark it graded_only"):
+        hidden_checks.expectations_document()
+
+
+def test_exercise_3_states_the_baseline_and_ranges_its_hidden_checks_use():
+    from diplomatic_cover.instructor import reference
+    from diplomatic_cover.lessons import capacity_model
+
+    cells = [text(c) for c in load(ROOT / "exercises" / "ex3_capacity.ipynb")["cells"]]
+    (given,) = [c for c in cells if c.startswith("baseline = {")]
+    stated = {"cm": capacity_model}
+    exec(given.split("# ✏️")[0], stated)  # the lines the student is given, not their answer
+    assert stated["baseline"] == reference.BASELINE
+    assert stated["ranges"] == reference.RANGES
+    prose = "".join(cells)
+    low, high = reference.AWAY_RANGE
+    assert f"**{reference.AWAY_BASELINE}%** as the baseline and {low}% to {high}%" in prose

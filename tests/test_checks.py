@@ -14,6 +14,7 @@ from diplomatic_cover.answers.checks import (
     NOT_ANSWERED,
     NOT_PASSED,
     PASSED,
+    SAVED,
     check,
     digest,
     evaluate,
@@ -37,7 +38,20 @@ from diplomatic_cover.instructor.hidden_checks import (
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # after choosing the headless backend
 
-WRONG = [(check_id, index) for check_id, spec in SPECS.items() for index in range(len(spec.wrong))]
+WRONG = [
+    (check_id, index)
+    for check_id, spec in SPECS.items()
+    for index, wrong in enumerate(spec.wrong)
+    if wrong.public
+]
+PRIVATE = [
+    (check_id, index)
+    for check_id, spec in SPECS.items()
+    for index, wrong in enumerate(spec.wrong)
+    if not wrong.public
+]
+CONFIRMED = [c for c, spec in SPECS.items() if not spec.graded_only]
+GRADED_ONLY = [c for c, spec in SPECS.items() if spec.graded_only]
 
 
 @pytest.fixture
@@ -119,13 +133,13 @@ def test_an_unanswered_question_says_not_answered_yet(student, blank):
 
 
 def test_a_function_that_still_returns_none_is_not_answered(student):
-    def coverage_share(officers, agents, agents_per_target, other_work_pct):
+    def coverage_share(officers, agents, agents_per_target, other_work_pct, away_pct):
         return None
 
     assert check("ex3.coverage", coverage_share).status == NOT_ANSWERED
 
 
-@pytest.mark.parametrize("check_id", list(SPECS))
+@pytest.mark.parametrize("check_id", CONFIRMED)
 def test_the_reference_answer_passes_and_is_recorded(student, check_id):
     spec = SPECS[check_id]
     feedback = check(check_id, spec.expected())
@@ -135,6 +149,28 @@ def test_the_reference_answer_passes_and_is_recorded(student, check_id):
     assert entry["value"] is not None
 
 
+@pytest.mark.parametrize("check_id", GRADED_ONLY)
+def test_a_graded_only_check_saves_the_right_answer_without_saying_it_is_right(student, check_id):
+    spec = SPECS[check_id]
+    feedback = check(check_id, spec.expected())
+    assert feedback.status == SAVED, feedback
+    assert "checked when your instructor grades" in feedback.message
+    assert not feedback.passed
+    entry = saved_check(student, check_id)
+    assert entry["passed"] is None  # not marked: grading decides
+    assert grade_check(check_id, entry["value"]).passed  # and grading says it is right
+
+
+def test_a_graded_only_check_says_the_same_for_a_right_and_a_wrong_guess(student):
+    right = ref.median_line()
+    guess = ref.median_line()
+    guess["axes"][0]["horizontal_lines"] = [9.0]
+    first, second = check("ex2.median-line", right), check("ex2.median-line", guess)
+    assert first.status == second.status == SAVED
+    assert first.message == second.message
+    assert grade_check("ex2.median-line", guess).points == 0
+
+
 @pytest.mark.parametrize(("check_id", "index"), WRONG, ids=[f"{c}-{i}" for c, i in WRONG])
 def test_each_known_wrong_answer_gets_its_own_hint(student, check_id, index):
     wrong = SPECS[check_id].wrong[index]
@@ -142,6 +178,17 @@ def test_each_known_wrong_answer_gets_its_own_hint(student, check_id, index):
     assert feedback.status == NOT_PASSED
     assert wrong.hint in feedback.message
     assert saved_check(student, check_id)["passed"] is False
+
+
+@pytest.mark.parametrize(("check_id", "index"), PRIVATE, ids=[f"{c}-{i}" for c, i in PRIVATE])
+def test_a_wrong_answer_kept_out_of_the_class_copy_gets_its_hint_at_grading(
+    student, check_id, index
+):
+    wrong = SPECS[check_id].wrong[index]
+    feedback = check(check_id, wrong.value())
+    assert feedback.status != PASSED and wrong.hint not in feedback.message
+    graded = grade_check(check_id, recorded_form(SPECS[check_id], wrong.value()))
+    assert graded.hint == wrong.hint and not graded.passed
 
 
 def test_every_check_names_at_least_two_wrong_answers_with_distinct_hints():
@@ -164,9 +211,12 @@ def test_the_examples_in_the_hints_read_as_a_tutor_would_say_them(student):
     assert "Did you count counter-expulsions too?" in check("ex1.by-decade", forgot).message
 
 
-def test_right_labels_with_wrong_values_say_so(student):
+def test_right_labels_with_wrong_values_are_told_so_only_after_grading(student):
     almost = ref.people_by_decade() + 1
-    assert "decades are right" in check("ex1.by-decade", almost).message
+    message = check("ex1.by-decade", almost).message  # the decades are part of the answer
+    assert message == f"Not yet. {SPECS['ex1.by-decade'].hint}"
+    graded = grade_check("ex1.by-decade", recorded("ex1.by-decade", almost))
+    assert "decades are right" in graded.hint  # the feedback page, after grading, may say it
 
 
 def test_a_series_with_too_many_entries_says_how_many_are_wanted(student):
@@ -187,12 +237,14 @@ def test_a_plot_without_a_title_is_told_to_add_one(student):
 
 
 def test_a_function_that_raises_is_named_with_its_inputs_not_a_traceback(student):
-    def coverage_share(officers, agents, agents_per_target, other_work_pct):
+    def coverage_share(officers, agents, agents_per_target, other_work_pct, away_pct):
         return agents // 0
 
     feedback = check("ex3.coverage", coverage_share)
     assert feedback.status == NOT_PASSED
-    assert "coverage_share(100, 1000, 20, 60) stopped with ZeroDivisionError" in feedback.message
+    assert "coverage_share(100, 1000, 20, 60, 15) stopped with ZeroDivisionError" in (
+        feedback.message
+    )
     assert "Traceback" not in feedback.message
 
 

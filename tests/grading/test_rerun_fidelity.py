@@ -26,9 +26,9 @@ WRONG_DECADE = (
     'by_decade = people[people["action"] == "expulsion"].groupby(decade)["people_expelled"].sum()'
 )
 ROUNDED_COVERAGE = (
-    "def coverage_share(officers, agents, agents_per_target, other_work_pct):\n"
-    "    teams = round(agents * (100 - other_work_pct) / 100 / agents_per_target)\n"
-    "    return min(teams, officers) / officers"
+    "def coverage_share(officers, agents, agents_per_target, other_work_pct, away_pct):\n"
+    "    free = agents * (100 - away_pct) / 100 * (100 - other_work_pct) / 100\n"
+    "    return min(round(free / agents_per_target), officers) / officers"
 )
 
 

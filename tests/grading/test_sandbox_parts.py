@@ -200,6 +200,27 @@ def test_cgroup_v2_only_machines_are_told_so(tmp_path):
     assert v1_unavailable(tmp_path) is None  # as root, writable v1 hierarchies
 
 
+@pytest.mark.skipif(
+    bw.unavailable() is not None, reason="needs a machine where the sandbox can be built"
+)
+def test_a_cgroup_v2_only_machine_is_refused_in_one_line_that_says_what_to_do(
+    tmp_path, monkeypatch
+):
+    v2_only = tmp_path / "cgroup"  # what /sys/fs/cgroup holds where v1 is absent
+    v2_only.mkdir()
+    (v2_only / "cgroup.controllers").write_text("cpuset cpu io memory hugetlb pids rdma misc\n")
+    monkeypatch.setattr(bw, "v1_unavailable", lambda: v1_unavailable(v2_only))
+    hand_in(tmp_path, ANA, checks={"ex1.ratios": correct("ex1.ratios")}, notebooks=SOLVED)
+    with pytest.raises(GradingError) as refused:
+        grade(submissions=tmp_path / "submissions", out=tmp_path / "grades", execute=True)
+    message = str(refused.value)
+    assert "\n" not in message
+    assert "cgroup v2 only" in message
+    assert "as root on a Linux machine or VM with cgroup v1" in message
+    assert "--no-isolation" in message and "without --execute" in message
+    assert not (tmp_path / "grades" / "grades.csv").exists()
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the reasons are Linux's")
 def test_the_reason_says_what_is_missing(tmp_path):
     missing = str(tmp_path / "missing")

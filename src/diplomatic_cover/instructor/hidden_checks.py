@@ -7,7 +7,17 @@ an answer is right (a share of the decades, of the function's inputs, of a plot'
 A malformed recorded value never raises: it scores 0 with a hint.
 
 The same table of checks (`SPECS`) gives the build its public expectations file: each check's
-kind, options, hint and known wrong answers, hashed (`expectations_document`).
+kind, options, hint and known wrong answers, hashed (`expectations_document`). A hash only
+hides an answer that is one of very many, counted with what the class copy itself shows: the
+line of ex2 is one of a few thousand heights, the scatter's count and years one of 160,000
+pairs, the medians by decade are half-days under 20 (found in 16 million tries, a minute),
+the three largest months lie within the yearly totals notebook 05 prints (5 minutes), and
+exercise 3's swings below notebook 04's (a quarter of an hour). Such checks are `graded_only`: the
+class copy holds hints and the hashes of the mistakes that give nothing away (`public`), no
+hash of the right answer, and the student's check says the answer is saved and checked at
+grading. The labels of a mapping are never hashed on their own: decades, months and states
+are part of the answer, and the "labels right, values wrong" hint (`keys_right_hint`) is
+given on the feedback page after grading.
 
 Fast on purpose: no nbformat or jsonschema; pandas is imported with the reference module,
 and expected values are cached per process.
@@ -47,10 +57,16 @@ class CheckResult:
 
 @dataclass(frozen=True)
 class WrongAnswer:
-    """A mistake students make, how to produce its value, and the hint it deserves."""
+    """A mistake students make, how to produce its value, and the hint it deserves.
+
+    `public=False` keeps its hash out of the class copy (the grader still gives the hint):
+    for a graded-only check whose wrong values, once hashed out of a small space, would give
+    the right one away with what the guided notebooks print.
+    """
 
     hint: str
     value: Callable[[], Any]
+    public: bool = True
 
 
 @dataclass(frozen=True)
@@ -66,6 +82,9 @@ class CheckSpec:
     options: dict[str, Any] = field(default_factory=dict)
     inputs: list[list[Any]] | None = None
     keys_right_hint: str = ""
+    #: No hash of the right answer in the class copy: its plausible answers are few enough to
+    #: hash them all (the student's check saves the value; grading checks it).
+    graded_only: bool = False
 
     @property
     def exercise(self) -> str:
@@ -148,6 +167,9 @@ SPECS: dict[str, CheckSpec] = {
                 ),
             ),
             options={"keys": "month", "digits": 0},
+            # Within the yearly totals notebook 05 prints (2018: 298, 2022: 863) the three
+            # months are about 10^8 candidates: hashed in 5 minutes.
+            graded_only=True,
             keys_right_hint="The months are right but some totals are not: keep both "
             "expulsions and counter-expulsions and sum people_expelled.",
         ),
@@ -197,6 +219,7 @@ SPECS: dict[str, CheckSpec] = {
                     "Did you leave out the pairs whose dates are known only to the month? "
                     "Their day counts can be a month off (month_precision is True).",
                     lambda: ref.median_days_by_decade(keep_month_precision=True),
+                    public=False,  # three of its five medians are the right ones
                 ),
                 WrongAnswer(
                     "That is the mean (the average). The question asks for the median, which "
@@ -207,9 +230,13 @@ SPECS: dict[str, CheckSpec] = {
                     "Did you keep only counter-expulsions? Staff caps, closures and other "
                     "answers follow a different clock.",
                     lambda: ref.median_days_by_decade(every_answer=True),
+                    public=False,  # four of its five medians are the right ones
                 ),
             ),
             options={"keys": "int", "digits": 1},
+            # Medians of whole days are x.0 or x.5 and small: trying 0-10, then 0-20 days for
+            # each decade finds them in 16 million hashes (a minute).
+            graded_only=True,
             keys_right_hint="The decades are right but some medians are not: keep "
             "counter-expulsions with exact dates, and use the median.",
         ),
@@ -226,6 +253,9 @@ SPECS: dict[str, CheckSpec] = {
                     "Did you leave out the pairs whose dates are known only to the month "
                     "(month_precision)? Their delays can be a month off.",
                     lambda: ref.scatter_summary(keep_month_precision=True),
+                    # Its count, less the six month-only counter-expulsions notebook 05 lists,
+                    # is the right count: only the grader knows it.
+                    public=False,
                 ),
                 WrongAnswer(
                     "Keep only counter-expulsions: staff caps, closures and other answers are "
@@ -239,6 +269,7 @@ SPECS: dict[str, CheckSpec] = {
                 ),
             ),
             options={"plot_kind": "scatter", "ylabel_contains": "day"},
+            graded_only=True,  # a count of dots and two years: about 160,000 candidates
         ),
         CheckSpec(
             "ex2.median-line",
@@ -259,6 +290,7 @@ SPECS: dict[str, CheckSpec] = {
                 ),
             ),
             options={"digits": 1},
+            graded_only=True,  # one number of days to a tenth: a few thousand candidates
         ),
         # --- ex3 --------------------------------------------------------------------------
         CheckSpec(
@@ -266,9 +298,28 @@ SPECS: dict[str, CheckSpec] = {
             "calls",
             3,
             lambda: ref.coverage_share,
-            "Follow the four steps: free agents (rounded down), whole teams (rounded down), "
-            "officers covered (at most all of them), then covered ÷ officers.",
+            "Follow the five steps: agents at work (rounded down), free agents (rounded down), "
+            "whole teams (rounded down), officers covered (at most all of them), then "
+            "covered ÷ officers.",
             (
+                WrongAnswer(
+                    "That is notebook 04's model, which counts every agent as at work. This "
+                    "exercise takes away_pct percent of the agents out first (leave, training, "
+                    "sickness): start from the agents at work.",
+                    lambda: ref.coverage_lesson_model,
+                ),
+                WrongAnswer(
+                    "The two percentages compound; they do not add up. away_pct takes its share "
+                    "of all the agents, then other_work_pct takes its share of the agents at "
+                    "work: two steps, one after the other.",
+                    lambda: ref.coverage_added,
+                ),
+                WrongAnswer(
+                    "Round down at each step, as written: the agents at work are whole people "
+                    "before other work takes its share. Rounding once at the end can count an "
+                    "agent who is not there.",
+                    lambda: ref.coverage_rounded_once,
+                ),
                 WrongAnswer(
                     "Did you cap the officers covered at the number of officers? With many "
                     "teams your share goes above 1.",
@@ -276,18 +327,19 @@ SPECS: dict[str, CheckSpec] = {
                 ),
                 WrongAnswer(
                     "A part-team cannot watch anyone round the clock: round the number of "
-                    "teams down with // (and the free agents too).",
+                    "teams down with // (and the agents at work and the free agents too).",
                     lambda: ref.coverage_part_teams,
                 ),
                 WrongAnswer(
                     "other_work_pct is the share of effort taken by *other* priorities: the "
-                    "agents left for this work are (100 − other_work_pct) percent.",
+                    "agents left for this work are (100 − other_work_pct) percent of those at "
+                    "work.",
                     lambda: ref.coverage_other_work_kept,
                 ),
                 WrongAnswer(
                     "Close, but floating point bites: 1 − 0.9 is not exactly 0.1 in Python, so "
-                    "1,000 agents at 90% other work leave 99.99…, not 100. Compute with whole "
-                    "percentages: agents * (100 - other_work_pct) // 100.",
+                    "800 agents at 90% other work leave 79.99…, not 80. Compute with whole "
+                    "percentages: at_work * (100 - other_work_pct) // 100.",
                     lambda: ref.coverage_float_share,
                 ),
                 WrongAnswer(
@@ -304,16 +356,35 @@ SPECS: dict[str, CheckSpec] = {
             3,
             lambda: ref.agents_needed,
             "Teams needed (officers × share, rounded up) × agents per target gives the free "
-            "agents needed; then find the total whose free part is that many.",
+            "agents needed; then the agents who must be at work to leave that many free, then "
+            "the agents in all to have that many at work, each rounded up.",
             (
                 WrongAnswer(
-                    "That is the number of *free* agents needed. How many agents in all leave "
-                    "that many free when other_work_pct percent of their effort goes elsewhere?",
+                    "That is notebook 04's answer: the agents who must be *at work*. Some are "
+                    "always away (away_pct percent): how many agents in all leave that many at "
+                    "work?",
+                    lambda: ref.needed_lesson_model,
+                ),
+                WrongAnswer(
+                    "The two percentages compound; they do not add up: divide by "
+                    "(100 − other_work_pct) for the agents at work, then by (100 − away_pct) "
+                    "for the agents in all.",
+                    lambda: ref.needed_added,
+                ),
+                WrongAnswer(
+                    "Round up at each step, as written: first the agents who must be at work, "
+                    "then the agents in all. Rounding once at the end can leave a team an agent "
+                    "short.",
+                    lambda: ref.needed_rounded_once,
+                ),
+                WrongAnswer(
+                    "That is the number of *free* agents needed. How many must be at work to "
+                    "leave that many free, and how many in all to have that many at work?",
                     lambda: ref.needed_free_only,
                 ),
                 WrongAnswer(
-                    "Round the total up (math.ceil): a fraction of an agent cannot be hired, "
-                    "and rounding down leaves a team short.",
+                    "Round up (math.ceil): a fraction of an agent cannot be hired, and rounding "
+                    "down leaves a team short.",
                     lambda: ref.needed_rounded_down,
                 ),
                 WrongAnswer(
@@ -335,22 +406,33 @@ SPECS: dict[str, CheckSpec] = {
             "mapping",
             2,
             ref.swings,
-            "For each input, compute the coverage share at the low and at the high end of its "
-            "range (everything else at the baseline); the swing is the size of the difference.",
+            "For each of the five inputs, compute the coverage share at the low and at the high "
+            "end of its range (everything else at the baseline, 15% away included); the swing "
+            "is the size of the difference.",
             (
+                WrongAnswer(
+                    "Those are notebook 04's swings: its model and baseline, with nobody away. "
+                    "Use your coverage_share, the five inputs and the baseline above.",
+                    ref.lesson_swings,
+                ),
                 WrongAnswer(
                     "A swing is a size: take the absolute value (abs) of high minus low, so "
                     "inputs that lower coverage are compared fairly.",
                     lambda: ref.swings(signed=True),
+                    public=False,  # the right swings with signs: as easy to hash out
                 ),
                 WrongAnswer(
                     "Give the swings as shares from 0 to 1, not percentage points.",
                     lambda: ref.swings(percent=True),
+                    public=False,  # the right swings times 100
                 ),
             ),
             options={"keys": "text", "digits": 2},
-            keys_right_hint="The four inputs are there but some swings are not right: use the "
-            "ranges in RANGES and the baseline for every other input.",
+            # Each swing lies between 0 and notebook 04's (its tornado prints them): found in
+            # 88 million tries, a quarter of an hour.
+            graded_only=True,
+            keys_right_hint="The five inputs are there but some swings are not right: use the "
+            "ranges in `ranges` and the baseline for every other input.",
         ),
     )
 }
@@ -391,11 +473,12 @@ def _expected(check_id: str) -> Any:
 
 
 @cache
-def _wrong(check_id: str) -> tuple[tuple[Any, str], ...]:
+def _wrong(check_id: str, *, public_only: bool = False) -> tuple[tuple[Any, str], ...]:
     spec = SPECS[check_id]
     return tuple(
         (normalise(spec.kind, spec.options, recorded_form(spec, w.value())), w.hint)
         for w in spec.wrong
+        if w.public or not public_only
     )
 
 
@@ -492,8 +575,20 @@ def _grade(spec: CheckSpec, recorded: Any) -> CheckResult:
     points = round(top * share, 2)
     if math.isclose(points, top):
         return CheckResult(spec.check_id, True, top, top, "Correct.")
-    hint = next((h for w, h in _wrong(spec.check_id) if w == got), label_hint or spec.hint)
+    hint = next((h for w, h in _wrong(spec.check_id) if w == got), label_hint or _hint(spec, got))
     return CheckResult(spec.check_id, False, points, top, hint, detail)
+
+
+def _hint(spec: CheckSpec, got: Any) -> str:
+    """The general hint, or the "labels right, values wrong" one when that is the case."""
+    keys = [k for k, _ in got] if spec.kind == "mapping" else None
+    if (
+        keys is not None
+        and spec.keys_right_hint
+        and keys == [k for k, _ in _expected(spec.check_id)]
+    ):
+        return spec.keys_right_hint
+    return spec.hint
 
 
 def assert_passes(check_id: str, value: Any) -> CheckResult:
@@ -510,18 +605,26 @@ def assert_passes(check_id: str, value: Any) -> CheckResult:
 
 # --- the public expectations file -------------------------------------------------------------
 
+#: Kinds whose right answer is one of a few thousand to a few hundred thousand values whatever
+#: the data: one rounded number, a line's height, a plot's count of points and its two years.
+SMALL_SPACE_KINDS = frozenset({"number", "horizontal_lines", "figure_points"})
+
 
 def expectations_document() -> dict[str, Any]:
     """The public expectations: for each check its kind, options, hints and hashed answers.
 
-    Raises ValueError for an authoring mistake: fewer than two known wrong answers, or a
-    wrong answer that reads the same as the right one or as another wrong answer.
+    A `graded_only` check has no `digest` (and `"graded_only": true`), and only its `public`
+    wrong answers are hashed. Raises ValueError for an authoring mistake: fewer than two
+    known wrong answers (or no public one), a wrong answer that reads the same as the right
+    one or as another wrong answer, or a hash published for a kind of check whose answers are
+    always few (`SMALL_SPACE_KINDS`).
     """
     document: dict[str, Any] = {
         "schema": checks.EXPECTATIONS_SCHEMA,
         "about": (
             "Generated by `diplomatic-cover build-exercises` from the instructors' reference "
-            "answers; do not edit. Answers are salted SHA-256 hashes of rounded values."
+            "answers; do not edit. Answers are salted SHA-256 hashes of rounded values; checks "
+            "marked graded_only have no hash of their answer and are checked at grading."
         ),
         "checks": {},
     }
@@ -536,20 +639,27 @@ def expectations_document() -> dict[str, Any]:
             if text in seen:
                 raise ValueError(f"{check_id}: the wrong answer for {hint!r} is not distinct")
             seen.append(text)
+        wrong = _wrong(check_id, public_only=True)
+        if spec.kind in SMALL_SPACE_KINDS and not spec.graded_only:
+            raise ValueError(
+                f"{check_id}: a {spec.kind} check has few possible answers; mark it graded_only"
+            )
         entry: dict[str, Any] = {
             "exercise": spec.exercise,
             "kind": spec.kind,
             "options": spec.options,
             "points": spec.max_points,
-            "digest": checks.digest(check_id, expected),
             "hint": spec.hint,
             "wrong": [{"digest": checks.digest(check_id, v), "hint": h} for v, h in wrong],
         }
+        if spec.graded_only:
+            entry["graded_only"] = True
+        else:
+            entry["digest"] = checks.digest(check_id, expected)
+        if not wrong:
+            raise ValueError(f"{check_id}: publish at least one known wrong answer")
         if spec.kind == "mapping":
-            keys = [k for k, _ in expected]
-            entry["keys_digest"] = checks.digest(check_id, keys)
-            entry["n_keys"] = len(keys)
-            entry["keys_right_hint"] = spec.keys_right_hint or spec.hint
+            entry["n_keys"] = len(expected)
         if spec.inputs is not None:
             entry["inputs"] = spec.inputs
         document["checks"][check_id] = entry

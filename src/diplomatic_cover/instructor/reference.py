@@ -152,103 +152,193 @@ def median_line(*, mean: bool = False, keep_month_precision: bool = False) -> di
     return scatter_summary(hlines=(level,))
 
 
-# --- ex3: the capacity model ------------------------------------------------------------------
+# --- ex3: the capacity model, with agents away ------------------------------------------------
+#
+# Exercise 3 asks for notebook 04's model plus one input the lesson's model lacks: the
+# percentage of agents away on a given day (leave, public holidays, training, sickness). So
+# the kit's `capacity_model`, which the class copy ships for notebook 04, is not the answer:
+# its functions give known wrong answers, with a hint saying what the exercise adds.
 
-#: Inputs the check calls a student's coverage function with: baseline, more officers, the
-#: sliders' suggestions, a capped case, integer rounding of free agents, part teams.
+#: The exercise's baseline and range for agents away (percent), as its notebook states them:
+#: illustrative, from US federal leave rules (the exercise cites them).
+AWAY_BASELINE = 15
+AWAY_RANGE = (10, 30)
+
+#: The exercise's baseline (notebook 04's, with 15% away) and its ranges for the sensitivity
+#: question (notebook 04's, and one for agents away).
+BASELINE: dict[str, int] = {**vars(cm.BASELINE), "away_pct": AWAY_BASELINE}
+RANGES: dict[str, tuple[int, int]] = {**cm.RANGES, "away_pct": AWAY_RANGE}
+
+#: Inputs the check calls a student's coverage function with (officers, agents, agents per
+#: target, other work %, away %): the baseline, more officers, the sliders' suggestion, more
+#: teams than officers (the cap), 1 − 0.9 in floating point, rounding at each step, part
+#: teams; then three with many officers, so that the outputs, each a multiple of 1/officers
+#: no larger than notebook 04's, are too many to hash out (7×10^15 candidates, not 6×10^9).
 COVERAGE_INPUTS = [
-    [100, 1000, 20, 60],
-    [150, 1000, 20, 60],
-    [100, 1000, 8, 40],
-    [100, 2500, 4, 20],
-    [50, 1000, 20, 90],
-    [300, 250, 30, 20],
-    [120, 1000, 15, 33],
+    [100, 1000, 20, 60, 15],
+    [150, 1000, 20, 60, 15],
+    [100, 1000, 8, 40, 10],
+    [100, 2500, 4, 20, 15],
+    [50, 1000, 20, 90, 20],
+    [300, 250, 30, 20, 25],
+    [120, 1000, 15, 33, 12],
+    [250, 2000, 10, 50, 20],
+    [280, 2500, 12, 55, 18],
+    [200, 1800, 9, 45, 22],
 ]
 
-#: Inputs for the "what would it take" function: officers, agents per target, other work, share.
+#: Inputs for the "what would it take" function: officers, agents per target, other work %,
+#: away %, share to watch.
 NEEDED_INPUTS = [
-    [100, 20, 60, 1.0],
-    [150, 20, 60, 1.0],
-    [100, 20, 60, 0.5],
-    [120, 15, 33, 1.0],
-    [100, 8, 40, 0.75],
-    [45, 7, 90, 0.3],
+    [100, 20, 60, 15, 1.0],
+    [150, 20, 60, 15, 1.0],
+    [100, 20, 60, 15, 0.5],
+    [120, 15, 33, 12, 1.0],
+    [100, 8, 40, 10, 0.75],
+    [45, 7, 90, 20, 0.3],
 ]
+
+
+def _at_work(agents: int, away_pct: int) -> int:
+    return agents * (100 - away_pct) // 100
 
 
 def coverage_share(
-    officers: int, agents: int, agents_per_target: int, other_work_pct: int
+    officers: int, agents: int, agents_per_target: int, other_work_pct: int, away_pct: int
 ) -> float:
-    """The share of officers watched full-time: `capacity_model.coverage`, as a function."""
-    assumptions = cm.Assumptions(officers, agents, agents_per_target, other_work_pct)
+    """The share of officers watched full-time: notebook 04's model on the agents at work."""
+    at_work = _at_work(agents, away_pct)
+    assumptions = cm.Assumptions(officers, at_work, agents_per_target, other_work_pct)
     return cm.coverage(assumptions).share_covered
 
 
-def coverage_uncapped(officers: int, agents: int, per_target: int, other: int) -> float:
-    """Mistake: more teams than officers gives a share above 1."""
-    return (agents * (100 - other) // 100 // per_target) / officers
+def coverage_lesson_model(
+    officers: int, agents: int, per_target: int, other: int, away: int
+) -> float:
+    """Mistake: notebook 04's `capacity_model.coverage`, which has nobody away."""
+    return cm.coverage(cm.Assumptions(officers, agents, per_target, other)).share_covered
 
 
-def coverage_part_teams(officers: int, agents: int, per_target: int, other: int) -> float:
-    """Mistake: fractions of a team watch fractions of an officer."""
-    return min(agents * (100 - other) / 100 / per_target, officers) / officers
+def coverage_added(officers: int, agents: int, per_target: int, other: int, away: int) -> float:
+    """Mistake: the two percentages added (100 − other − away) instead of compounded."""
+    return min(agents * (100 - other - away) // 100 // per_target, officers) / officers
 
 
-def coverage_other_work_kept(officers: int, agents: int, per_target: int, other: int) -> float:
-    """Mistake: the agents on other work are the ones left for surveillance."""
-    return min(agents * other // 100 // per_target, officers) / officers
-
-
-def coverage_float_share(officers: int, agents: int, per_target: int, other: int) -> float:
-    """Mistake: 1 − other/100 in floating point (1,000 × (1 − 0.9) is 99.99…, so 99 agents)."""
-    free = math.floor(agents * (1 - other / 100))
+def coverage_rounded_once(
+    officers: int, agents: int, per_target: int, other: int, away: int
+) -> float:
+    """Mistake: one rounding at the end, so a fraction of an agent at work counts."""
+    free = agents * (100 - away) * (100 - other) // 10_000
     return min(free // per_target, officers) / officers
 
 
-def coverage_percent(officers: int, agents: int, per_target: int, other: int) -> float:
+def coverage_uncapped(officers: int, agents: int, per_target: int, other: int, away: int) -> float:
+    """Mistake: more teams than officers gives a share above 1."""
+    return (_at_work(agents, away) * (100 - other) // 100 // per_target) / officers
+
+
+def coverage_part_teams(
+    officers: int, agents: int, per_target: int, other: int, away: int
+) -> float:
+    """Mistake: fractions of agents and teams watch fractions of an officer."""
+    free = agents * (100 - away) / 100 * (100 - other) / 100
+    return min(free / per_target, officers) / officers
+
+
+def coverage_other_work_kept(
+    officers: int, agents: int, per_target: int, other: int, away: int
+) -> float:
+    """Mistake: the agents on other work are the ones left for surveillance."""
+    return min(_at_work(agents, away) * other // 100 // per_target, officers) / officers
+
+
+def coverage_float_share(
+    officers: int, agents: int, per_target: int, other: int, away: int
+) -> float:
+    """Mistake: 1 − other/100 in floating point (800 × (1 − 0.9) is 79.99…, so 79 agents)."""
+    at_work = math.floor(agents * (1 - away / 100))
+    free = math.floor(at_work * (1 - other / 100))
+    return min(free // per_target, officers) / officers
+
+
+def coverage_percent(officers: int, agents: int, per_target: int, other: int, away: int) -> float:
     """Mistake: a percentage instead of a share."""
-    return 100 * coverage_share(officers, agents, per_target, other)
+    return 100 * coverage_share(officers, agents, per_target, other, away)
 
 
-def agents_needed(officers: int, agents_per_target: int, other_work_pct: int, share: float) -> int:
-    """All agents needed to watch `share` of the officers: `capacity_model.agents_needed`."""
+def _teams(officers: int, share: float) -> int:
+    return math.ceil(round(officers * share, 9))
+
+
+def agents_needed(
+    officers: int, agents_per_target: int, other_work_pct: int, away_pct: int, share: float
+) -> int:
+    """All agents needed to watch `share` of the officers: the agents notebook 04's model
+    needs at work, then enough more that, with away_pct percent away, that many are at work.
+
+    The smallest total whose agents at work (rounded down) leave enough free agents (rounded
+    down): two ceiling divisions in turn reach it exactly.
+    """
     assumptions = cm.Assumptions(
         officers=officers, agents_per_target=agents_per_target, other_work_pct=other_work_pct
+    )
+    at_work = cm.agents_needed(assumptions, share)
+    return -(-at_work * 100 // (100 - away_pct))
+
+
+def needed_lesson_model(officers: int, per_target: int, other: int, away: int, share: float) -> int:
+    """Mistake: notebook 04's `capacity_model.agents_needed`: the agents needed at work."""
+    assumptions = cm.Assumptions(
+        officers=officers, agents_per_target=per_target, other_work_pct=other
     )
     return cm.agents_needed(assumptions, share)
 
 
-def needed_free_only(officers: int, per_target: int, other: int, share: float) -> int:
-    """Mistake: the free agents needed, not all agents (other work forgotten)."""
-    return math.ceil(round(officers * share, 9)) * per_target
+def needed_added(officers: int, per_target: int, other: int, away: int, share: float) -> int:
+    """Mistake: dividing by 100 − other − away (the percentages added, not compounded)."""
+    return -(-_teams(officers, share) * per_target * 100 // (100 - other - away))
 
 
-def needed_rounded_down(officers: int, per_target: int, other: int, share: float) -> int:
-    """Mistake: rounding the total down (integer division)."""
-    return math.ceil(round(officers * share, 9)) * per_target * 100 // (100 - other)
+def needed_rounded_once(officers: int, per_target: int, other: int, away: int, share: float) -> int:
+    """Mistake: one rounding up at the end, which can leave the team an agent short."""
+    free = _teams(officers, share) * per_target
+    return -(-free * 10_000 // ((100 - other) * (100 - away)))
 
 
-def needed_part_teams(officers: int, per_target: int, other: int, share: float) -> int:
+def needed_free_only(officers: int, per_target: int, other: int, away: int, share: float) -> int:
+    """Mistake: the free agents needed, not all agents (other work and absence forgotten)."""
+    return _teams(officers, share) * per_target
+
+
+def needed_rounded_down(officers: int, per_target: int, other: int, away: int, share: float) -> int:
+    """Mistake: rounding down (integer division) at each step."""
+    return _teams(officers, share) * per_target * 100 // (100 - other) * 100 // (100 - away)
+
+
+def needed_part_teams(officers: int, per_target: int, other: int, away: int, share: float) -> int:
     """Mistake: part of a team for part of an officer."""
-    return math.ceil(officers * share * per_target * 100 / (100 - other))
+    return math.ceil(officers * share * per_target * 100 / (100 - other) * 100 / (100 - away))
 
 
-def needed_float_share(officers: int, per_target: int, other: int, share: float) -> int:
+def needed_float_share(officers: int, per_target: int, other: int, away: int, share: float) -> int:
     """Mistake: dividing by 1 − other/100 in floating point (1 − 0.9 is not exactly 0.1)."""
-    return math.ceil(math.ceil(round(officers * share, 9)) * per_target / (1 - other / 100))
+    at_work = math.ceil(_teams(officers, share) * per_target / (1 - other / 100))
+    return math.ceil(at_work / (1 - away / 100))
 
 
 def swings(*, signed: bool = False, percent: bool = False) -> dict[str, float]:
-    """Coverage at the high end minus at the low end of each input's range (baseline
-    elsewhere), as a size (absolute value), rounded to 2 decimals."""
+    """Coverage at the high end minus at the low end of each input's range (the exercise's
+    baseline elsewhere), as a size (absolute value), rounded to 2 decimals."""
     out = {}
-    for name, (low, high) in cm.RANGES.items():
-        at = {
-            end: cm.coverage(cm.Assumptions(**{**vars(cm.BASELINE), name: end})).share_covered
-            for end in (low, high)
-        }
+    for name, (low, high) in RANGES.items():
+        at = {end: coverage_share(**{**BASELINE, name: end}) for end in (low, high)}
         change = at[high] - at[low]
         change = change if signed else abs(change)
         out[name] = round(100 * change if percent else change, 2)
     return out
+
+
+def lesson_swings() -> dict[str, float]:
+    """Mistake: notebook 04's swings (its model, its baseline, nobody away)."""
+    table = cm.swings()
+    return {row.parameter: round(row.swing, 2) for row in table.itertuples()}

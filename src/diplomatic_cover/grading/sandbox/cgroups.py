@@ -6,8 +6,13 @@ bounds the job as a whole, all its processes together, and lists every process i
 that none survives the run: the grader kills what is left and removes the group.
 
 Only cgroup v1 (the `memory` and `pids` hierarchies, writable by root) is implemented,
-because that is what the machines this was built and tested on offer. A cgroup v2 version
-(a delegated subtree, `memory.max`, `pids.max`, `cgroup.kill`) fits the same three calls.
+because that is what the machines this was built and tested on offer. They are hybrid: a
+cgroup2 hierarchy is mounted (`/sys/fs/cgroup/unified`, and `mount -t cgroup2` works), but its
+`cgroup.controllers` lists only `hugetlb`, because the kernel binds `memory` and `pids` to
+their v1 hierarchies and a controller lives in one hierarchy at a time. So a v2 version (a
+delegated subtree, `memory.max`, `pids.max`, `cgroup.kill`, fitting the same three calls)
+could not be run here, and is not shipped untested: on a v2-only machine `v1_unavailable`
+says so and what the instructor can do instead.
 """
 
 from __future__ import annotations
@@ -22,16 +27,25 @@ ROOT = Path("/sys/fs/cgroup")
 PARENT = "diplomatic-cover"
 
 
+#: What an instructor can do where the limits cannot be set (the grader adds --no-isolation).
+WHERE_INSTEAD = (
+    "run the grader as root on a Linux machine or VM with cgroup v1 memory and pids "
+    "hierarchies (instructors/grading.md, 'Where no sandbox can be built')"
+)
+
+
 def v1_unavailable(root: Path = ROOT) -> str | None:
-    """Why v1 memory and pids groups cannot be made here (None when they can)."""
+    """Why v1 memory and pids groups cannot be made here (None when they can), in one line
+    that ends with what to do instead."""
     missing = [name for name in ("memory", "pids") if not (root / name / "cgroup.procs").is_file()]
     if missing:
         if (root / "cgroup.controllers").is_file():
             return (
-                "this machine uses cgroup v2 only, and the sandbox limits jobs through "
-                "cgroup v1 memory and pids groups (v2 is not supported yet)"
+                "this machine has cgroup v2 only, and the sandbox can limit a job's memory and "
+                "processes only through cgroup v1 (v2 is not supported: it could not be tested "
+                f"on a machine that has it); {WHERE_INSTEAD}"
             )
-        return f"no cgroup v1 {' or '.join(missing)} hierarchy under {root}"
+        return f"no cgroup v1 {' or '.join(missing)} hierarchy under {root}; {WHERE_INSTEAD}"
     if not all(os.access(root / name, os.W_OK) for name in ("memory", "pids")):
         return f"the cgroup hierarchies under {root} are not writable (run the grader as root)"
     return None
