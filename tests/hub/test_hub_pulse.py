@@ -30,7 +30,8 @@ def test_nothing_is_shown_at_four_answers_and_the_distribution_at_five_and_six(h
         assert _share(hub, user, SCALE, {"point": point, "confidence": 3}).status == 200
     hidden = _read(hub, everyone[0], SCALE)
     assert hidden["shown"] is False
-    assert "n" not in hidden and "points" not in hidden and "mean" not in hidden
+    assert hidden["n"] == 4  # how many answered, and nothing about how
+    assert "points" not in hidden and "mean" not in hidden and "confidence" not in hidden
     _share(hub, everyone[4], SCALE, {"point": points[4], "confidence": None})
     at_five = _read(hub, everyone[0], SCALE)
     assert at_five["shown"] is True and at_five["n"] == 5

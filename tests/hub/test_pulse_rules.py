@@ -68,10 +68,12 @@ def test_a_question_without_confidence_refuses_one():
         clean_answer(plain, {"point": 2, "confidence": 1})
 
 
-def test_below_five_answers_nothing_is_revealed():
+def test_below_five_answers_only_the_number_of_answers_is_revealed():
     hidden = aggregate(SINGLE, ["a", "a", "b", "c"])
     assert hidden["shown"] is False
-    assert set(hidden) == {"question", "min_group", "shown", "message"}
+    assert set(hidden) == {"question", "min_group", "shown", "message", "n"}
+    assert hidden["n"] == 4
+    assert hidden["message"] == "Waiting for 5 answers: 4 so far."
 
 
 def test_single_and_multiple_give_counts_and_shares_of_respondents():

@@ -70,6 +70,19 @@ class CourseService:
             )
         return cls(url=url if url.endswith("/") else url + "/", token=token)
 
+    @classmethod
+    def on_this_hub(cls, environ: Mapping[str, str] | None = None) -> CourseService | None:
+        """The course service this server's hub offers, or None where there is none.
+
+        None on a laptop, on Binder (a hub token but no course service) and on a hub whose
+        admin has not added the kit's service: there the kit works as on a laptop (the Hand
+        in button builds a file to upload) rather than failing.
+        """
+        try:
+            return cls.from_environment(environ)
+        except NotOnHub:
+            return None
+
     # ------------------------------------------------------------------ transport
 
     def _request(

@@ -227,20 +227,22 @@ def _clean_number(question: PulseQuestion, answer: Any) -> float:
 
 
 def aggregate(question: PulseQuestion, answers: Sequence[Any], min_group: int = MIN_GROUP) -> dict:
-    """The room's distribution for one question, or nothing below `min_group` answers.
+    """The room's distribution for one question, or only how many answered below `min_group`.
 
-    Below the threshold the reply holds no count, no share and no value: only that results
-    appear at `min_group`.
+    Below the threshold the reply holds the number of answers and nothing else: no share,
+    no value, so the projector can say "waiting for 5 answers: 3 so far" without showing
+    how anyone answered.
     """
-    result: dict[str, Any] = {"question": question.describe(), "min_group": min_group}
+    result: dict[str, Any] = {
+        "question": question.describe(),
+        "min_group": min_group,
+        "n": len(answers),
+    }
     if len(answers) < min_group:
         result["shown"] = False
-        result["message"] = (
-            f"Fewer than {min_group} answers so far: the distribution appears at {min_group}."
-        )
+        result["message"] = f"Waiting for {min_group} answers: {len(answers)} so far."
         return result
     result["shown"] = True
-    result["n"] = len(answers)
     result.update(_DISTRIBUTIONS[question.type](question, answers))
     return result
 
