@@ -100,7 +100,15 @@ class CourseService:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
                 return response.read(), response.headers
         except urllib.error.HTTPError as error:
-            raise ServiceError(_message(error), error.code) from None
+            message = _message(error)
+            if error.code in GATEWAY_ERRORS and message.startswith(_NOT_THE_SERVICE):
+                # The hub's proxy answered for a service that is down or restarting.
+                raise ServiceUnreachable(
+                    f"The course service is not answering (the hub said {error.code} "
+                    f"{error.reason}); it may be restarting.",
+                    error.code,
+                ) from None
+            raise ServiceError(message, error.code) from None
         except (urllib.error.URLError, OSError) as error:
             reason = getattr(error, "reason", error)
             raise ServiceUnreachable(
@@ -207,8 +215,12 @@ def _segment(value: str) -> str:
     return urllib.parse.quote(value, safe="")
 
 
+GATEWAY_ERRORS = (502, 503, 504)
+_NOT_THE_SERVICE = "The course service answered"
+
+
 def _message(error: urllib.error.HTTPError) -> str:
     try:
         return str(json.loads(error.read().decode("utf-8"))["error"])
     except (ValueError, KeyError, TypeError, UnicodeDecodeError):
-        return f"The course service answered {error.code} {error.reason}."
+        return f"{_NOT_THE_SERVICE} {error.code} {error.reason}."
