@@ -115,6 +115,7 @@ class Question:
     unit: str = ""
     minimum: float | None = None
     maximum: float | None = None
+    minutes: float | None = None
 
     @property
     def scale_labels(self) -> tuple[str, ...]:
@@ -282,9 +283,24 @@ def _question(raw: dict[str, Any]) -> Question:
         unit=str(raw.get("unit", "")),
         minimum=raw.get("min"),
         maximum=raw.get("max"),
+        minutes=_minutes(raw.get("minutes"), where),
     )
     _check_shape(question, where)
     return question
+
+
+def _minutes(raw: Any, where: str) -> float | None:
+    """A question's own answering time, when it needs more than its type's figure.
+
+    The timing model (`instructor/timing.py`) takes each type's minutes from
+    `instructors/timing.toml`; a question may raise its own (a memo, a long map) but never
+    lower it, which `tests/test_catalogue.py` checks against that table.
+    """
+    if raw is None:
+        return None
+    if isinstance(raw, bool) or not isinstance(raw, (int, float)) or raw <= 0:
+        raise CatalogueError(f"{where}: minutes is a number of minutes above 0, got {raw!r}")
+    return float(raw)
 
 
 def _reveal(raw: Any, number: str, where: str) -> str:
