@@ -380,7 +380,8 @@ def option_order(question: Question, student_id: str) -> tuple[Choice, ...]:
     As written when the question has `natural_order`; otherwise shuffled, the same way every
     time for the same student and question (sorted by a hash of student, question and
     option ids), so a re-run or a restart never reorders what the student is reading, while
-    neighbours see different orders and a position says nothing about the key.
+    neighbours see different orders and a position says nothing about the key. A shuffled
+    ranking never starts in the order as written.
     """
     if question.natural_order or question.type not in SHUFFLED_TYPES:
         return question.options
@@ -388,7 +389,14 @@ def option_order(question: Question, student_id: str) -> tuple[Choice, ...]:
     def rank(choice: Choice) -> bytes:
         return hashlib.sha256(f"{student_id}\0{question.id}\0{choice.id}".encode()).digest()
 
-    return tuple(sorted(question.options, key=rank))
+    order = tuple(sorted(question.options, key=rank))
+    if question.type == "ranking" and order == question.options:
+        # A ranking's start order is an answer the student can keep with one click, so it is
+        # never the order as written: for a view (06.rank-options) that order puts the same
+        # option first for everyone dealt it, and it is the order an author thinks in. The
+        # hash gives it to one student in 24 (four options); they get it turned by one.
+        order = order[1:] + order[:1]
+    return order
 
 
 def parse_catalogue(text: str, name: str = "catalogue", into: Catalogue | None = None) -> Catalogue:
