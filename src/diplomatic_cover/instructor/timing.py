@@ -90,6 +90,7 @@ class Figures:
     overhead: float
     readings: dict[str, tuple[str, ...]]
     role_card_notebooks: tuple[str, ...]
+    tasks: tuple[dict[str, Any], ...] = ()
 
     def question(self, question: Question) -> float:
         """Minutes to answer `question`: its type's figure, or the larger one it states."""
@@ -120,6 +121,7 @@ def load_figures(root: Path | None = None) -> Figures:
         overhead=data["overhead"]["minutes"],
         readings={k: tuple(v) for k, v in data["readings"].items()},
         role_card_notebooks=tuple(data["role_cards"]["notebooks"]),
+        tasks=tuple(data.get("task", ())),
     )
 
 
@@ -127,7 +129,7 @@ def load_figures(root: Path | None = None) -> Figures:
 class Item:
     """One thing a student does: `words` to read and `minutes` of work, in one part."""
 
-    kind: str  # reading, question, discussion, code, activity, figure, overhead
+    kind: str  # reading, question, discussion, code, activity, task, figure, overhead
     label: str
     part: str  # "core" or "going further"
     words: int = 0
@@ -256,6 +258,8 @@ def count_notebook(
     recorded = outputs.get(name, {})
     add = result.items.append
     add(Item("overhead", "Start and hand in", "core", minutes=figures.overhead))
+    tasks = [task for task in figures.tasks if task["notebook"] == name]
+    found: set[str] = set()
     for reading in figures.readings.get(name, ()):
         text = (_root(root) / reading).read_text(encoding="utf-8")
         add(Item("reading", f"{_first_section(notebook)} › {reading}", "core", words(text)))
@@ -264,12 +268,22 @@ def count_notebook(
             continue
         label = cell.section or "Opening"
         if cell.kind == "markdown":
+            for task in tasks:
+                if task["marker"] in cell.source:
+                    found.add(task["marker"])
+                    add(Item("task", f"{label} › {task['marker']}", cell.part, 0, task["minutes"]))
             if DISCUSSION.search(cell.source):
                 add(_discussion(cell, figures, name, result.problems))
             else:
                 add(Item("reading", label, cell.part, words(cell.source)))
         elif cell.kind == "code":
             result.items.extend(_code_items(cell, label, catalogue, figures, recorded, name))
+    missing = [task["marker"] for task in tasks if task["marker"] not in found]
+    if missing:
+        raise TimingError(
+            f"{name}: the task {missing[0]!r} of {FIGURES_FILE} is no longer in the notebook; "
+            "update its marker (or remove it) there"
+        )
     if name in figures.role_card_notebooks:
         add(Item("reading", "Role card (the longest)", "core", _longest_role_card()))
     _place_role_card(result)
