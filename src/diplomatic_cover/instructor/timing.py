@@ -42,6 +42,7 @@ from typing import Any
 
 from diplomatic_cover import paths
 from diplomatic_cover.answers.catalogue import Catalogue, Question, load_catalogue
+from diplomatic_cover.instructor import timing_docs
 
 FIGURES_FILE = "instructors/timing.toml"
 OUTPUTS_FILE = "instructors/timing_outputs.json"
@@ -298,16 +299,15 @@ def _first_section(notebook: dict[str, Any]) -> str:
 
 
 def _place_role_card(result: NotebookTime) -> None:
-    """Put the role card in the part and section where its picker is shown."""
+    """Put the role card just after its picker, in the picker's part and section."""
     cards = [i for i in result.items if i.label == "Role card (the longest)"]
     pickers = [i for i in result.items if i.kind == "activity" and "role_card" in i.label]
     if cards and pickers:
         card, picker = cards[0], pickers[0]
-        index = result.items.index(card)
+        result.items.remove(card)
         section = picker.label.split(" › ")[0]
-        result.items[index] = Item(
-            "reading", f"{section} › role card (the longest)", picker.part, card.words
-        )
+        placed = Item("reading", f"{section} › role card (the longest)", picker.part, card.words)
+        result.items.insert(result.items.index(picker) + 1, placed)
 
 
 def _discussion(cell: Cell, figures: Figures, name: str, problems: list[str]) -> Item:
@@ -578,6 +578,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--detail", action="store_true", help="also print each notebook's count by kind"
     )
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="also list every place (README, headers, guides, course plans) that states other "
+        "figures than the model, and every core over its stated time; exit 1 if any",
+    )
     args = parser.parse_args(argv)
     if args.measure is not None:
         written = write_outputs(measure(names=args.measure))
@@ -585,13 +591,57 @@ def main(argv: Sequence[str] | None = None) -> int:
     figures = load_figures()
     times = kit_times()
     print(table(times, figures))
-    for time in times:
-        for problem in time.problems:
-            print(f"Problem: {problem}")
+    problems = [problem for time in times for problem in time.problems]
+    if args.check:
+        problems += check_kit(times, figures, _root(None))
+    for problem in problems:
+        print(f"Problem: {problem}")
     if args.detail:
         for time in times:
             print(breakdown(time, figures))
-    return 0
+    return 1 if args.check and problems else 0
+
+
+def expected(time: NotebookTime, figures: Figures) -> timing_docs.Expected:
+    """The figures the kit states for a notebook: whole minutes, rounded up."""
+    return timing_docs.Expected(
+        stated=time.stated,
+        core=minutes_up(time.minutes(figures.words_per_minute)),
+        slow=minutes_up(time.minutes(figures.slow_words_per_minute)),
+        further=minutes_up(time.minutes(figures.words_per_minute, "going further")),
+    )
+
+
+def figure_problems(times: Sequence[NotebookTime], figures: Figures, root: Path) -> list[str]:
+    """Every figure stated in README, a header, a guide or the course plans that differs."""
+    want = {t.name: expected(t, figures) for t in times}
+    wpm = (figures.words_per_minute, figures.slow_words_per_minute)
+    return timing_docs.figure_problems(want, root, wpm)
+
+
+def plan_problems(time: NotebookTime, root: Path) -> list[str]:
+    """What is wrong with the guide's plan for this notebook (`timing_docs.plan_problems`)."""
+    discussions = [
+        (i.label.split(" › ")[-1].removeprefix("Discussion:").strip(), i.minutes)
+        for i in time.discussions
+        if i.part == "core"
+    ]
+    return timing_docs.plan_problems(time.name, time.stated, discussions, root)
+
+
+def check_kit(times: Sequence[NotebookTime], figures: Figures, root: Path) -> list[str]:
+    """Cores over their stated time, and stated figures or plans that disagree with the model."""
+    problems = [
+        f"{t.name}: the core takes {t.minutes(figures.words_per_minute):.1f} minutes, more than "
+        f"the {t.stated} it states"
+        for t in times
+        if t.stated is None or t.minutes(figures.words_per_minute) > t.stated
+    ]
+    problems += figure_problems(times, figures, root)
+    for time in times:
+        if not time.name.startswith(("ex", "00")):
+            problems += plan_problems(time, root)
+    return problems
 
 
 if __name__ == "__main__":
