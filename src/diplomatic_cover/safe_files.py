@@ -282,7 +282,7 @@ class FileLock:
         delay = 0.001
         while True:
             try:
-                fd = os.open(self.path, _CREATE_NEW, 0o666)
+                fd = os.open(self.path, _CREATE_NEW, PRIVATE_FILE)  # names pid and host: the owner's only
             except FileExistsError:
                 pass
             except OSError as error:
