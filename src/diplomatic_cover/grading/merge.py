@@ -66,8 +66,8 @@ def _results(outputs: list[ShardOutput]) -> dict[str, StudentResult]:
         results = output.results()
         if sorted(results) != sorted(output.manifest.get("graded", [])):
             raise GradingError(
-                f"{output.folder}: {output.folder.name}'s results do not match its manifest "
-                "(a file changed after grading): grade that shard again."
+                f"{output.folder} (shard {output.shard}): its results do not match its "
+                "manifest (a file changed after grading): grade that shard again."
             )
         for key, result in results.items():
             row = rows.get(key)
