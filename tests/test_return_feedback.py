@@ -258,7 +258,9 @@ def test_hub_users_come_from_the_roster_or_the_account_never_from_a_name(tmp_pat
         deliveries, results, roster, known={"ben7"}, ask_hub=lambda u: False
     )
     assert "hub user 'asilva' is unknown to the hub" in deliveries[0].problem
-    assert "the hub has no such user" in deliveries[0].problem
+    deliveries = feedback_return.plan(grades, results)
+    feedback_return.hub_targets(deliveries, results, roster, known={"ben7"}, ask_hub=lambda u: True)
+    assert deliveries[0].target == "asilva" and not deliveries[0].problem  # the hub confirms
 
 
 def test_two_students_bound_for_one_hub_user_get_nothing(tmp_path, config):

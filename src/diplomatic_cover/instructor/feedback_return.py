@@ -34,7 +34,7 @@ import os
 import sys
 import urllib.error
 import urllib.request
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -216,8 +216,12 @@ def hub_user_of(result: StudentResult, roster: Mapping[str, Mapping[str, str]]) 
     return ""
 
 
-def _hub_knows(hub: str, token: str, user: str) -> bool | None:
-    """Whether the hub has this user (None: this token may not ask)."""
+def _hub_knows(hub: str, token: str, user: str) -> bool:
+    """Whether the hub shows this user to this token.
+
+    Only a yes counts: JupyterHub answers 404 both for a user that does not exist and for
+    one the token may not see (an instructor's token usually sees only its owner).
+    """
     base = service_url(hub).split("services/")[0]
     request = urllib.request.Request(
         f"{base}hub/api/users/{quote(user, safe='')}", headers={"Authorization": f"token {token}"}
@@ -225,10 +229,8 @@ def _hub_knows(hub: str, token: str, user: str) -> bool | None:
     try:
         with urllib.request.urlopen(request, timeout=30):
             return True
-    except urllib.error.HTTPError as error:
-        return False if error.code == 404 else None
     except (urllib.error.URLError, OSError):
-        return None
+        return False
 
 
 def hub_targets(
@@ -236,10 +238,10 @@ def hub_targets(
     results: Mapping[str, StudentResult],
     roster: Mapping[str, Mapping[str, str]],
     known: set[str] | None,
-    ask_hub: Any = None,
+    ask_hub: Callable[[str], bool] | None = None,
 ) -> None:
     """Name each delivery's hub user, or the problem; `known`: users who handed in (None: not
-    checked); `ask_hub(user)`: whether the hub has a user who never handed in."""
+    checked); `ask_hub(user)`: whether the hub confirms a user who never handed in."""
     for delivery in deliveries:
         if delivery.problem:
             continue
@@ -253,13 +255,10 @@ def hub_targets(
         delivery.target = user
         if known is None or user in known:
             continue
-        exists = ask_hub(user) if ask_hub else None
-        if exists is not True:
+        if not (ask_hub and ask_hub(user)):
             delivery.problem = (
                 f"hub user {user!r} is unknown to the hub (the course service has no hand-in "
-                "from them"
-                + (", and the hub has no such user" if exists is False else "")
-                + "): check the roster's hub_user"
+                "from them, and the hub did not confirm the name): check the roster's hub_user"
             )
 
 
