@@ -251,19 +251,10 @@ def test_the_addresses_are_found_in_each_kind_of_file():
 # --- the kit --------------------------------------------------------------------------------
 
 CITING_FILES = [p for p in kit_files() if p.relative_to(ROOT).parts[0] != "tests"]
-# The role cards' sources are rewritten on branch `reading` (see the notes it works from).
-# Until that lands they still cite a Pravda-network copy of TASS, among others; the mark
-# applies only while that address is in the file, so the full check returns by itself.
-ROLE_CARDS = {"src/diplomatic_cover/lessons/data/role_cards.toml", "instructors/role_cards.md"}
-PENDING_ROLE_CARD_SOURCE = "turkey.news-pravda.com/en/world/2025/02/28/4650.html"
 
 
 def _param(path: Path):
-    rel = path.relative_to(ROOT).as_posix()
-    marks = ()
-    if rel in ROLE_CARDS and PENDING_ROLE_CARD_SOURCE in path.read_text(encoding="utf-8"):
-        marks = pytest.mark.xfail(strict=True, reason="role-card sources: branch reading")
-    return pytest.param(path, id=rel, marks=marks)
+    return pytest.param(path, id=path.relative_to(ROOT).as_posix())
 
 
 def _cites(path: Path) -> bool:

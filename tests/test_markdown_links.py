@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-FOLDERS = ("instructors/**", "data", "notebooks", "exercises", "benchmarks")
+FOLDERS = ("instructors/**", "data", "notebooks", "exercises", "benchmarks", "readings")
 FILES = sorted({*ROOT.glob("*.md"), *(p for f in FOLDERS for p in ROOT.glob(f"{f}/*.md"))})
 LINK = re.compile(r"\]\(([^)\s]+)\)")
 

@@ -24,6 +24,7 @@ def _teaching_texts():
     for pattern in (
         "instructors/**/*.md",
         "notebooks/*.md",
+        "readings/*.md",
         "src/diplomatic_cover/questions/*/*.toml",
         "src/diplomatic_cover/lessons/data/*",
     ):
@@ -55,3 +56,9 @@ def test_no_teaching_text_copies_ten_words_of_the_article(article_shingles):
         for path, text in _teaching_texts()
     }
     assert {path: runs for path, runs in copied.items() if runs} == {}
+
+
+def test_the_scan_covers_the_case_reading_and_every_notebook():
+    scanned = {str(path.relative_to(ROOT)) for path, _ in _teaching_texts()}
+    assert "readings/case_reading.md" in scanned
+    assert "notebooks/01_reading_the_article.ipynb" in scanned

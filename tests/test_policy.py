@@ -25,6 +25,7 @@ from diplomatic_cover.lessons.policy import (
     plot_totals,
     role_card,
     role_cards_markdown,
+    scores_table,
     sweep,
     sweep_alt,
     totals_alt,
@@ -213,6 +214,32 @@ def test_the_explorer_sets_its_outputs_as_widget_state_never_as_printed_output()
     assert explorer._out.outputs[0]["text"].startswith("All weights are 0")
 
 
+def test_weights_first_shows_no_scores_and_hands_its_weights_to_the_full_explorer():
+    first = MatrixExplorer(weights_only=True)
+    shown = first.widget.children
+    sliders = [w for box in shown if hasattr(box, "children") for w in box.children]
+    assert set(first._weight_sliders.values()) <= set(sliders)
+    assert not set(first._score_sliders.values()) & set(sliders)  # no scores before the totals
+    first._weight_sliders["intel-risk"].value = 9
+    first._weight_sliders["open-channels"].value = 2
+    shown_text = first._out.outputs[-1]["text"]
+    assert shown_text.startswith("Your weights, highest first: Intelligence risk 9;")
+    assert "score" not in shown_text.lower() and "total" not in shown_text.lower()
+    mine = MatrixExplorer(weights=first.weights)
+    assert mine.weights["intel-risk"] == 9 and mine.weights["open-channels"] == 2
+    assert mine.weights is not first.weights  # later changes in one do not move the other
+
+
+def test_the_scores_table_shows_the_default_scores_with_labels():
+    table = scores_table()
+    assert table.index.name == "Option"
+    assert list(table.index) == [o.label for o in OPTIONS]
+    assert list(table.columns) == [c.label for c in CRITERIA]
+    capped = next(o for o in OPTIONS if o.id == "restore-capped")
+    risk = next(c for c in CRITERIA if c.id == "intel-risk")
+    assert table.loc[capped.label, risk.label] == DEFAULT_SCORES["restore-capped"]["intel-risk"]
+
+
 def test_options_and_criteria_have_unique_ids():
     assert len({o.id for o in OPTIONS}) == len(OPTIONS) == 4
     assert len({c.id for c in CRITERIA}) == len(CRITERIA) == 7
@@ -230,6 +257,16 @@ def test_there_are_six_roles_and_their_questions_go_to_other_roles():
         for to, question in card.questions:
             assert to in ROLE_CARDS and to != card.id, (card.id, to)
             assert question.endswith("?")
+
+
+def test_cross_questions_come_in_rounds_that_ask_every_role_exactly_once():
+    # Round k is every card's k-th question: nobody sits idle, nobody is asked twice.
+    roles = set(ROLE_CARDS)
+    for k in range(3):
+        asked = [card.questions[k][0] for card in ROLE_CARDS.values()]
+        assert sorted(asked) == sorted(roles), (k, asked)
+    for card in ROLE_CARDS.values():
+        assert len({to for to, _ in card.questions}) == 3, card.id
 
 
 def test_every_factual_argument_names_a_source_with_an_address():

@@ -32,6 +32,7 @@ from diplomatic_cover.lessons.reciprocity_game import (
     plot_tournament,
     ratio_summary,
     tournament,
+    tournament_spread,
     twin_matches,
 )
 from diplomatic_cover.widgets.reciprocity import ReciprocityGame
@@ -186,8 +187,89 @@ def test_the_tournament_figures_draw():
     assert fig.axes[0].get_title() == "Twins"
 
 
+def test_the_spread_over_seeds_brackets_each_mean_and_shows_the_noisy_tie():
+    spread = tournament_spread(noise=[0, 0.1], seeds=range(5)).set_index(["noise", "strategy"])
+    assert (spread["runs"] == 5).all()
+    assert (spread["low"] <= spread["points_per_round"]).all()
+    assert (spread["points_per_round"] <= spread["high"]).all()
+    # The noisy leaders are too close to rank: their ranges over five seeds overlap.
+    noisy = spread.loc[0.1].sort_values("points_per_round", ascending=False)
+    first, second = noisy.iloc[0], noisy.iloc[1]
+    assert {noisy.index[0], noisy.index[1]} == {"always_defect", "grim_trigger"}
+    assert second["high"] >= first["low"]
+    # One seed gives back the plain tournament's numbers.
+    one = tournament_spread(noise=0.1, seeds=[3], rounds=20, repetitions=1)
+    plain = tournament(noise=0.1, seed=3, rounds=20, repetitions=1)
+    assert one.set_index("strategy")["points_per_round"].to_dict() == pytest.approx(
+        plain.set_index("strategy")["points_per_round"].to_dict()
+    )
+    with pytest.raises(ValueError, match="at least one seed"):
+        tournament_spread(seeds=[])
+
+
+def test_the_tournament_figure_draws_the_spread_as_lines_and_ranges():
+    from matplotlib.container import ErrorbarContainer
+
+    table = tournament_spread(noise=[0, 0.1], seeds=range(3), rounds=20, repetitions=1)
+    ax = plot_tournament(table).axes[0]
+    assert sum(isinstance(c, ErrorbarContainer) for c in ax.containers) == 2  # one per level
+    labels = [t.get_text() for t in ax.texts]
+    assert any("–" in label and "(" in label for label in labels)
+    assert "lowest to highest of 3 runs" in ax.get_xlabel()
+
+
 # ---------------------------------------------------------------------------------------
 # The game a student plays
+
+
+def test_an_open_ended_game_stops_at_a_round_nobody_was_told_and_saves_its_length():
+    lengths = []
+    for seed in range(300):
+        game = RepeatedGame("tit_for_tat", rounds=40, seed=seed, continue_probability=7 / 8)
+        while not game.finished:
+            game.play(COOPERATE)
+        lengths.append(game.played)
+    assert min(lengths) == 1 and max(lengths) <= 40
+    assert 6.5 < sum(lengths) / len(lengths) < 9.5  # on average 1 / (1 - 7/8) = 8 rounds
+    assert len(set(lengths)) > 10  # not one fixed length
+    record = game.record()
+    assert record["rounds"] == game.played and record["max_rounds"] == 40
+    assert record["continue_probability"] == 7 / 8
+
+
+def test_the_hidden_strategy_plays_the_same_whatever_the_length():
+    fixed = RepeatedGame("forgiving_tit_for_tat", rounds=30, seed=11)
+    open_ = RepeatedGame("forgiving_tit_for_tat", rounds=30, seed=11, continue_probability=0.9)
+    moves = [DEFECT, COOPERATE] * 15
+    for move in moves:
+        if open_.finished:
+            break
+        fixed.play(move)
+        open_.play(move)
+    assert open_.opponent_moves == fixed.opponent_moves[: open_.played]
+
+
+@pytest.mark.parametrize("p", [0, 1, 1.5, -0.1])
+def test_a_continuation_probability_outside_zero_to_one_is_refused(p):
+    with pytest.raises(ValueError, match="strictly between 0 and 1"):
+        RepeatedGame("tit_for_tat", continue_probability=p)
+
+
+def test_the_open_ended_widget_never_says_how_many_rounds_are_left(tmp_path):
+    widget = ReciprocityGame(
+        seed=2,
+        continue_probability=7 / 8,
+        store=ResponseStore(tmp_path / "responses"),
+        student=Student(id="ada", name="Ada"),
+    )
+    assert widget.rounds == 40
+    seen = []
+    while not widget.game.finished:
+        seen.append(widget.status.value)
+        widget.cooperate_button.click()
+    assert all("may end after any round" in text and " of " not in text for text in seen)
+    assert f"Game over after {widget.game.played} rounds" in widget.status.value
+    assert widget.defect_button.disabled and not widget.reveal_button.disabled
 
 
 def test_a_game_against_tit_for_tat_round_by_round():

@@ -45,6 +45,12 @@ def test_the_class_copy_has_what_students_need(class_copy):
     assert {p.name for p in (class_copy / "exercises").glob("*.ipynb")} == {p.name for p in SOURCES}
 
 
+def test_the_class_copy_holds_the_case_reading_students_read_in_class(class_copy):
+    shipped = {p.name for p in (class_copy / "readings").glob("*.md")}
+    assert "case_reading.md" in shipped
+    assert shipped == {p.name for p in (ROOT / "readings").glob("*.md")}
+
+
 def test_the_instructors_material_is_left_out(class_copy):
     package = class_copy / "src" / "diplomatic_cover"
     assert not (class_copy / "instructors").exists()

@@ -106,3 +106,22 @@ def test_someone_elses_folder_is_left_as_it_is(classmate, home):
     os.chown(shared, uid, -1)
     private_folder(shared)
     assert stat.S_IMODE(shared.stat().st_mode) == 0o755
+
+
+def test_a_handed_in_zip_and_a_held_lock_are_the_students_alone(classmate, home):
+    from diplomatic_cover.handin.submission import build_submission
+    from diplomatic_cover.safe_files import file_lock
+
+    store = ResponseStore(home / "responses")
+    store.save_answer(ANA, "00_start_here", "00.tour-short", "my private view")
+    out = home / "handed-in"
+    out.mkdir(mode=0o755)
+    out.chmod(0o755)  # a folder anyone may list, like the home it sits in
+    built = build_submission(ANA, store=store, out_dir=out)
+    with file_lock(home / "notes.txt") as lock:
+        lock_mode = stat.S_IMODE(lock.path.stat().st_mode)
+
+    assert stat.S_IMODE(built.stat().st_mode) == 0o600
+    assert lock_mode == 0o600
+    copied = _as(classmate, "cat", str(built))
+    assert copied.returncode != 0 and "Permission denied" in copied.stderr

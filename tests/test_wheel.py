@@ -190,7 +190,8 @@ def test_a_working_copy_elsewhere_runs_the_notebooks_and_hands_in_the_edited_exe
     exercise.write_text(
         exercise.read_text().replace(
             "return None  # ✏️ your code here",
-            "free = agents * (100 - other_work_pct) // 100\\n"
+            "at_work = agents * (100 - away_pct) // 100\\n"
+            "    free = at_work * (100 - other_work_pct) // 100\\n"
             "    return min(free // agents_per_target, officers) / officers",
             1,
         )

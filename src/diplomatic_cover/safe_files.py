@@ -282,7 +282,8 @@ class FileLock:
         delay = 0.001
         while True:
             try:
-                fd = os.open(self.path, _CREATE_NEW, 0o666)
+                # The lock names pid and host: the owner's business only.
+                fd = os.open(self.path, _CREATE_NEW, PRIVATE_FILE)
             except FileExistsError:
                 pass
             except OSError as error:

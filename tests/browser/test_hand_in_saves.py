@@ -16,8 +16,9 @@ from tests.browser.jlab import open_notebook, wait_until_done
 from tests.labserver import running_lab
 
 EXERCISE = "exercises/ex3_capacity.ipynb"
-CODE = """def coverage_share(officers, agents, agents_per_target, other_work_pct):
-    free_agents = agents * (100 - other_work_pct) // 100
+CODE = """def coverage_share(officers, agents, agents_per_target, other_work_pct, away_pct):
+    at_work = agents * (100 - away_pct) // 100
+    free_agents = at_work * (100 - other_work_pct) // 100
     teams = free_agents // agents_per_target
     covered = min(teams, officers)
     return covered / officers

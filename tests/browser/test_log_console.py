@@ -42,7 +42,8 @@ def burst(page, explorer) -> None:
 def test_quick_changes_to_the_explorer_never_reach_the_log_console(page, lab):
     open_notebook(page, lab, NOTEBOOK)
     run_all_cells(page, lab, NOTEBOOK)
-    explorer = page.locator(".jp-OutputArea-output").filter(has_text="Your weights").first
+    # The full explorer (weights, scores and results), not the weights-only one above it.
+    explorer = page.locator(".jp-OutputArea-output").filter(has_text="Your scores").first
     explorer.scroll_into_view_if_needed()
     for _ in range(5):
         burst(page, explorer)

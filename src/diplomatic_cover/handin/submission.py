@@ -38,7 +38,7 @@ from diplomatic_cover.answers.identity import Student, current_student
 from diplomatic_cover.answers.state import NOT_ANSWERED, answer_state, load_documents
 from diplomatic_cover.answers.store import ResponseStore, is_valid_student_id
 from diplomatic_cover.handin.report import build_report
-from diplomatic_cover.safe_files import StoreError, atomic_write_bytes
+from diplomatic_cover.safe_files import PRIVATE_FILE, StoreError, atomic_write_bytes
 
 FORMAT = "diplomatic-cover.submission"
 FORMAT_VERSION = 1
@@ -256,7 +256,7 @@ def build_submission(
 
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
-        atomic_write_bytes(target, data)
+        atomic_write_bytes(target, data, mode=PRIVATE_FILE)  # a classmate must not copy it
     except OSError as error:
         raise SubmissionError(
             f"{name} could not be written to {out_dir} ({error.strerror or error}). "

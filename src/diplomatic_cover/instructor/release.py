@@ -51,6 +51,7 @@ from diplomatic_cover.instructor.authoring import (
 INCLUDED = (
     "notebooks",
     "exercises",
+    "readings",
     "data",
     "src",
     "README.md",

@@ -76,6 +76,7 @@ __all__ = [
     "plot_totals",
     "role_card",
     "role_cards_markdown",
+    "scores_table",
     "sweep",
     "sweep_alt",
     "totals_alt",
@@ -154,6 +155,23 @@ def criteria_table() -> pd.DataFrame:
             "Score 1 means the option…": [c.low for c in CRITERIA],
         }
     ).set_index("Criterion")
+
+
+def scores_table(scores: Mapping[str, Mapping[str, float]] | None = None) -> pd.DataFrame:
+    """The scores as a table to read before any totals: one row per option, one column per
+    criterion, labelled (index name "Option"); `scores` defaults to DEFAULT_SCORES."""
+    import pandas as pd
+
+    scores = DEFAULT_SCORES if scores is None else scores
+    table = pd.DataFrame.from_dict(
+        {
+            _option_label(o): {_criterion_label(c): v for c, v in row.items()}
+            for o, row in scores.items()
+        },
+        orient="index",
+    )
+    table.index.name = "Option"
+    return table
 
 
 # ----------------------------------------------------------------- the weighted matrix

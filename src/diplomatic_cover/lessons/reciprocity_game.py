@@ -8,9 +8,13 @@ Notebook 03 asks why states answer an expulsion with an expulsion. It does so tw
 * with a **model**: the iterated Prisoner's Dilemma that Robert Axelrod used in his computer
   tournaments. Cooperate means keep or restore the other side's staff; defect means expel or
   cap. `play_match` plays two strategies against each other, `tournament` runs a round robin
-  and returns a pandas DataFrame, and `RepeatedGame` is the game a student plays (eight
-  rounds, one button press at a time, against a hidden strategy) through
-  `widgets.reciprocity.ReciprocityGame`.
+  and returns a pandas DataFrame (`tournament_spread` reruns it over several seeds and keeps
+  the lowest and highest score, so a figure can show how much a ranking owes to chance), and
+  `RepeatedGame` is the game a student plays (one button press a round, against a hidden
+  strategy) through `widgets.reciprocity.ReciprocityGame`. The game can have a known length or,
+  as in notebook 03, an unknown one: after each round it goes on with a *continuation
+  probability*, the "shadow of the future" of the repeated-games literature, so no round is
+  known to be the last and defecting at the end is not free.
 
 Every random draw (a misread move, a forgiving strategy's mercy, the random strategy, the
 hidden opponent) comes from one `random.Random` seeded by the caller, so a given seed always
@@ -52,6 +56,7 @@ __all__ = [
     "plot_tournament",
     "ratio_summary",
     "tournament",
+    "tournament_spread",
     "twin_matches",
 ]
 
@@ -370,6 +375,49 @@ def tournament(
     return table.reset_index(drop=True)
 
 
+def tournament_spread(
+    strategies: Iterable[str | Strategy] | None = None,
+    rounds: int = 200,
+    noise: float | Sequence[float] = 0.0,
+    repetitions: int = 10,
+    seeds: Iterable[int] = range(5),
+    payoffs: Payoffs = PAYOFFS,
+    self_play: bool = True,
+) -> pd.DataFrame:
+    """The round robin of `tournament`, run once per seed, with the spread of each score.
+
+    Random strategies and misreads make every run a little different, so a ranking of close
+    scores may owe more to the draw than to the strategies. Returns one row per strategy and
+    noise level, best first within a level: `noise`, `strategy`, `name`, `points_per_round`
+    (the mean over the seeds), `low` and `high` (the lowest and highest of the runs), `runs`
+    (how many seeds) and `rank` (by the mean). `plot_tournament` draws `low`–`high` as a line
+    across each bar when the columns are there.
+    """
+    import pandas as pd
+
+    seeds = list(seeds)
+    if not seeds:
+        raise ValueError("tournament_spread needs at least one seed")
+    field_ = list(strategies) if strategies is not None else None
+    runs = pd.concat(
+        [
+            tournament(field_, rounds, noise, repetitions, seed, payoffs, self_play)
+            for seed in seeds
+        ],
+        ignore_index=True,
+    )
+    table = (
+        runs.groupby(["noise", "strategy", "name"], sort=False)["points_per_round"]
+        .agg(points_per_round="mean", low="min", high="max", runs="count")
+        .reset_index()
+    )
+    table = table.sort_values(["noise", "points_per_round"], ascending=[True, False])
+    table["rank"] = (
+        table.groupby("noise")["points_per_round"].rank(ascending=False, method="min").astype(int)
+    )
+    return table.reset_index(drop=True)
+
+
 def twin_matches(
     strategies: Iterable[str | Strategy] | None = None,
     rounds: int = 200,
@@ -421,8 +469,10 @@ def plot_tournament(
 ) -> MplFigure:
     """Bars of average points per round for each strategy, one bar per noise level.
 
-    Works for the tables of `tournament` and `twin_matches` (columns noise, name and
-    points_per_round).
+    Works for the tables of `tournament`, `tournament_spread` and `twin_matches` (columns
+    noise, name and points_per_round). With `low` and `high` columns (`tournament_spread`), each
+    bar carries a line from the lowest to the highest run and its label gives that range, so two
+    strategies whose ranges overlap read as a tie, not a ranking.
 
     Strategies are ordered by their score at the first noise level (ties by the next); a
     dotted line marks 3, the score of steady mutual cooperation. Call inside `kit_style()`
@@ -433,12 +483,14 @@ def plot_tournament(
     levels = sorted(table["noise"].unique())
     wide = table.pivot(index="name", columns="noise", values="points_per_round")
     order = list(wide.sort_values(by=levels).index)  # lowest first: barh draws upwards
-    fig, ax = plt.subplots(figsize=(8, 0.4 * len(order) * len(levels) + 1.4))
+    extra = 0.6 if {"low", "high"} <= set(table.columns) else 0.0  # room for the legend below
+    fig, ax = plt.subplots(figsize=(8, 0.4 * len(order) * len(levels) + 1.4 + extra))
     height = 0.8 / len(levels)
     for index, level in enumerate(levels):
         part = table[table["noise"] == level].set_index("name").loc[order]
         shift = ((len(levels) - 1) / 2 - index) * height  # first level drawn on top
         positions = [k + shift for k in range(len(order))]
+        spread = {"low", "high"} <= set(part.columns)
         bars = ax.barh(
             positions,
             part["points_per_round"],
@@ -447,13 +499,51 @@ def plot_tournament(
             hatch=None if index == 0 else "//",
             edgecolor="white",
         )
-        ax.bar_label(bars, fmt="%.2f", padding=3, fontsize=9)
+        if spread:
+            ax.errorbar(
+                part["points_per_round"],
+                positions,
+                xerr=[
+                    part["points_per_round"] - part["low"],
+                    part["high"] - part["points_per_round"],
+                ],
+                fmt="none",
+                ecolor="0.15",
+                elinewidth=1.2,
+                capsize=3,
+            )
+            labels = [
+                f"{m:.2f} ({lo:.2f}–{hi:.2f})"
+                for m, lo, hi in zip(
+                    part["points_per_round"], part["low"], part["high"], strict=True
+                )
+            ]
+            ax.bar_label(bars, labels=labels, padding=6, fontsize=9)
+        else:
+            ax.bar_label(bars, fmt="%.2f", padding=3, fontsize=9)
     ax.set_yticks(range(len(order)), order)
     ax.axvline(3, color="0.3", linestyle=":", linewidth=1, label="3 = both cooperate throughout")
     ax.set_xlim(0, 5)
-    ax.set_xlabel("Average points per round (0 to 5)")
+    if {"low", "high"} <= set(table.columns):
+        runs = int(table["runs"].max()) if "runs" in table.columns else 0
+        ax.set_xlabel(
+            "Average points per round (0 to 5); lines and brackets: lowest to highest of "
+            f"{runs} runs"
+            if runs
+            else "Average points per round (0 to 5); lines: lowest to highest run"
+        )
+    else:
+        ax.set_xlabel("Average points per round (0 to 5)")
     ax.set_title(title)
-    ax.legend(loc="lower right", title="Noise", frameon=True, facecolor="white", edgecolor="none")
+    if {"low", "high"} <= set(table.columns):
+        # Labels with ranges run longer: the legend goes below the axes, out of their way.
+        ax.legend(
+            loc="upper center", bbox_to_anchor=(0.45, -0.14), ncol=3, frameon=False, fontsize=9
+        )
+    else:
+        ax.legend(
+            loc="lower right", title="Noise", frameon=True, facecolor="white", edgecolor="none"
+        )
     ax.grid(axis="y", visible=False)
     fig.tight_layout()
     return fig
@@ -484,12 +574,19 @@ class RepeatedGame:
 
     The opponent sees the student's moves exactly (no noise): the game is about reading a
     strategy, and a misread would make that unfair.
+
+    With `continue_probability` (a number between 0 and 1, exclusive) the game's length is
+    unknown: after each round it goes on with that probability, so on average it lasts
+    1 / (1 - p) rounds, and `rounds` is only a cap that keeps a class's games finite. The end
+    is drawn from its own random stream (seeded from `seed`), so the hidden strategy plays the
+    same way whether or not the length is open.
     """
 
     opponent: str
     rounds: int = 8
     payoffs: Payoffs = PAYOFFS
     seed: int | None = None
+    continue_probability: float | None = None
     moves: list[str] = field(default_factory=list)
     opponent_moves: list[str] = field(default_factory=list)
     points: list[float] = field(default_factory=list)
@@ -499,7 +596,14 @@ class RepeatedGame:
         _strategy(self.opponent)
         if self.rounds < 1:
             raise ValueError(f"A game needs at least one round; got {self.rounds}")
+        p = self.continue_probability
+        if p is not None and not 0 < p < 1:
+            raise ValueError(
+                f"continue_probability is a probability strictly between 0 and 1; got {p}"
+            )
         self._rng = random.Random(self.seed)
+        self._ender = random.Random(None if self.seed is None else f"end-{self.seed}")
+        self._stopped = False
 
     @classmethod
     def with_hidden_opponent(
@@ -508,18 +612,26 @@ class RepeatedGame:
         seed: int | None = None,
         pool: Sequence[str] = HIDDEN_OPPONENTS,
         payoffs: Payoffs = PAYOFFS,
+        continue_probability: float | None = None,
     ) -> RepeatedGame:
         """A game against a strategy drawn at random from `pool` (seeded, if `seed` is set)."""
         rng = random.Random(seed)
-        return cls(rng.choice(list(pool)), rounds, payoffs, rng.getrandbits(64))
+        return cls(
+            rng.choice(list(pool)), rounds, payoffs, rng.getrandbits(64), continue_probability
+        )
 
     @property
     def played(self) -> int:
         return len(self.moves)
 
     @property
+    def open_ended(self) -> bool:
+        """Whether the length is unknown to the player (a continuation probability is set)."""
+        return self.continue_probability is not None
+
+    @property
     def finished(self) -> bool:
-        return self.played >= self.rounds
+        return self.played >= self.rounds or self._stopped
 
     @property
     def score(self) -> float:
@@ -539,19 +651,28 @@ class RepeatedGame:
         self.opponent_moves.append(reply)
         self.points.append(self.payoffs.score(move, reply))
         self.opponent_points.append(self.payoffs.score(reply, move))
+        if self.open_ended and self.played < self.rounds:
+            self._stopped = self._ender.random() >= self.continue_probability
         return RoundResult(self.played, move, reply, self.points[-1], self.opponent_points[-1])
 
     def record(self) -> dict[str, Any]:
-        """What is saved when the game ends: both sides' moves, scores and the opponent."""
-        return {
+        """What is saved when the game ends: both sides' moves, scores and the opponent.
+
+        An open-ended game also records its continuation probability and its cap (`rounds`
+        is then the number of rounds actually played)."""
+        record: dict[str, Any] = {
             "opponent": self.opponent,
-            "rounds": self.rounds,
+            "rounds": self.played if self.open_ended else self.rounds,
             "moves": list(self.moves),
             "opponent_moves": list(self.opponent_moves),
             "score": self.score,
             "opponent_score": self.opponent_score,
             "payoffs": self.payoffs.as_dict(),
         }
+        if self.open_ended:
+            record["continue_probability"] = self.continue_probability
+            record["max_rounds"] = self.rounds
+        return record
 
 
 # ---------------------------------------------------------------------------------------

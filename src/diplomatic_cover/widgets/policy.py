@@ -38,17 +38,25 @@ class MatrixExplorer:
     cells can use the student's own matrix: `flip_points(explorer.weights, explorer.scores)`.
     Stock ipywidgets only; updates happen when a slider is released, so a small JupyterHub
     stays responsive. The table and figure below the sliders carry the same numbers as text.
+
+    `weights_only=True` shows the weight sliders and nothing else: no scores, no totals. Notebook
+    06 uses it so students commit to what matters to them before they see which option the
+    default scores favour (anchoring on the totals is the risk), then starts the full explorer
+    from those weights: `MatrixExplorer(weights=first.weights)`.
     """
 
     def __init__(
         self,
         weights: Mapping[str, float] | None = None,
         scores: Mapping[str, Mapping[str, float]] | None = None,
+        *,
+        weights_only: bool = False,
     ) -> None:
         self.weights: dict[str, float] = dict(weights or DEFAULT_WEIGHTS)
         self.scores: dict[str, dict[str, float]] = {
             o: dict(row) for o, row in (scores or DEFAULT_SCORES).items()
         }
+        self.weights_only = weights_only
         self._widget: Any = None
 
     @property
@@ -67,7 +75,7 @@ class MatrixExplorer:
         self.scores = {o: dict(row) for o, row in DEFAULT_SCORES.items()}
         if self._widget is not None:
             self._sync_sliders()
-            self._render()
+            self._update()
 
     def _build(self) -> Any:
         import ipywidgets as widgets
@@ -116,7 +124,7 @@ class MatrixExplorer:
                 return
             for cid, slider in self._weight_sliders.items():
                 self.weights[cid] = slider.value
-            self._render()
+            self._update()
 
         def on_score(change: dict[str, Any]) -> None:
             if self._syncing:
@@ -144,6 +152,9 @@ class MatrixExplorer:
                 *self._weight_sliders.values(),
             ]
         )
+        if self.weights_only:
+            self._update()
+            return widgets.VBox([weights_box, reset, self._out])
         scores_box = widgets.VBox(
             [
                 widgets.HTML(
@@ -156,6 +167,27 @@ class MatrixExplorer:
         )
         self._render()
         return widgets.VBox([weights_box, scores_box, reset, self._out])
+
+    def _update(self) -> None:
+        """Redraw what this explorer shows: the full results, or only the weights."""
+        if self.weights_only:
+            self._show_weights()
+        else:
+            self._render()
+
+    def _show_weights(self) -> None:
+        """The weights in words, highest first: no score and no total (weights-only mode).
+
+        Set as the Output's state in one step, not printed inside `with self._out:` (nor
+        through `clear_output`, which enters it), so the text cannot stray into the log
+        console when sliders move quickly."""
+        if sum(self.weights.values()) <= 0:
+            text = "All weights are 0: give at least one criterion a weight above 0.\n"
+        else:
+            ranked = sorted(CRITERIA, key=lambda c: -self.weights[c.id])
+            listed = "; ".join(f"{c.label} {self.weights[c.id]:g}" for c in ranked)
+            text = f"Your weights, highest first: {listed}.\n"
+        self._out.outputs = ({"output_type": "stream", "name": "stdout", "text": text},)
 
     def _sync_sliders(self) -> None:
         self._syncing = True

@@ -1,4 +1,4 @@
-"""Notebook 03's game: eight rounds of reciprocity against a hidden strategy, with buttons.
+"""Notebook 03's game: rounds of reciprocity against a hidden strategy, with buttons.
 
 The game's rules, strategies and payoffs are `lessons.reciprocity_game` (`RepeatedGame`);
 this is the part a student clicks. ipywidgets is imported when the game is drawn.
@@ -18,6 +18,10 @@ from diplomatic_cover.lessons.reciprocity_game import (
     RoundResult,
 )
 from diplomatic_cover.pages.fragments import esc
+
+#: The most rounds an open-ended game can last: with a continuation probability of 7/8, fewer
+#: than 1 game in 100 gets there, and a class's games still end.
+OPEN_ENDED_CAP = 40
 
 if TYPE_CHECKING:
     from diplomatic_cover.answers.identity import Student
@@ -49,7 +53,12 @@ def _history_html(game: RepeatedGame) -> str:
 
 
 class ReciprocityGame:
-    """Eight rounds against a hidden strategy, played with two labelled buttons.
+    """Rounds against a hidden strategy, played with two labelled buttons.
+
+    By default a game lasts `rounds` rounds (8) and the player is told so. With
+    `continue_probability` the length is unknown: after each round the game goes on with that
+    probability, the status never says how many rounds are left, and `rounds` (default 40)
+    is only a cap so that a class's games end.
 
     The state lives in `self.game` (a RepeatedGame), so re-displaying the widget or calling
     `choose("C")` from code shows the same game. Buttons are ordinary HTML buttons: Tab
@@ -61,9 +70,10 @@ class ReciprocityGame:
 
     def __init__(
         self,
-        rounds: int = 8,
+        rounds: int | None = None,
         seed: int | None = None,
         *,
+        continue_probability: float | None = None,
         notebook: str = "03_reciprocity",
         record_id: str = "03.game-log",
         save: bool = True,
@@ -72,6 +82,9 @@ class ReciprocityGame:
     ) -> None:
         import ipywidgets as widgets
 
+        self.continue_probability = continue_probability
+        if rounds is None:
+            rounds = 8 if continue_probability is None else OPEN_ENDED_CAP
         self.rounds = rounds
         self.notebook = notebook
         self.record_id = record_id
@@ -125,7 +138,11 @@ class ReciprocityGame:
 
     def new_game(self) -> None:
         """Draw a new hidden strategy and start again at round 1."""
-        self.game = RepeatedGame.with_hidden_opponent(self.rounds, self._seeds.getrandbits(64))
+        self.game = RepeatedGame.with_hidden_opponent(
+            self.rounds,
+            self._seeds.getrandbits(64),
+            continue_probability=self.continue_probability,
+        )
         self.revealed = False
         self.saved_message = ""
         self._refresh("A new game: the other side's strategy has been drawn and is hidden.")
@@ -183,7 +200,12 @@ class ReciprocityGame:
         self.reveal_button.disabled = not over or self.revealed
         if over:
             head = (
-                f"<strong>Game over after {game.rounds} rounds.</strong> "
+                f"<strong>Game over after {game.played} rounds.</strong> "
+                f"Your score: {game.score:g} · Their score: {game.opponent_score:g}."
+            )
+        elif game.open_ended:
+            head = (
+                f"<strong>Round {game.played + 1}.</strong> The game may end after any round. "
                 f"Your score: {game.score:g} · Their score: {game.opponent_score:g}."
             )
         else:
@@ -201,10 +223,12 @@ class ReciprocityGame:
         return self.view._repr_mimebundle_(**kwargs)
 
     def __repr__(self) -> str:
-        return (
-            f"Reciprocity game: round {min(self.game.played + 1, self.rounds)} of {self.rounds}, "
-            f"score {self.game.score:g} to {self.game.opponent_score:g}."
-        )
+        score = f"score {self.game.score:g} to {self.game.opponent_score:g}."
+        if self.game.finished:
+            return f"Reciprocity game: over after {self.game.played} rounds, {score}"
+        if self.game.open_ended:
+            return f"Reciprocity game: round {self.game.played + 1} (length unknown), {score}"
+        return f"Reciprocity game: round {self.game.played + 1} of {self.rounds}, {score}"
 
 
 def twin_explorer() -> Any:
