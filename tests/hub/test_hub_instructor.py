@@ -11,9 +11,12 @@ from __future__ import annotations
 import csv
 import html
 import http.cookiejar
+import os
 import re
+import subprocess
 import urllib.parse
 import urllib.request
+from unittest import mock
 
 import pytest
 
@@ -167,12 +170,27 @@ def _signed_in(hub, user):
     return opener
 
 
-def test_the_link_takes_a_student_to_nbgitpuller_and_the_notebook(
-    hub, accounts, class_copy_repo, capsys
-):
+@pytest.fixture(scope="module")
+def released_repo(hub):
+    """The instructor's class-copy repository, filled and committed by `release --out`."""
+    repo = hub.folder / "diplomatic-cover-class"  # the hub's folder: students can read it
+    subprocess.run(["git", "init", "--quiet", "--initial-branch=main", str(repo)], check=True)
+    identity = {f"GIT_{r}_{k}": v for r in ("AUTHOR", "COMMITTER")
+                for k, v in (("NAME", "Teacher"), ("EMAIL", "teacher@example.edu"))}  # fmt: skip
+    with mock.patch.dict(os.environ, identity):
+        assert cli_main(["release", "--out", str(repo)]) == 0
+    for path in [repo, *repo.rglob("*")]:
+        if not path.is_symlink():
+            path.chmod(
+                path.stat().st_mode | 0o755 if path.is_dir() else path.stat().st_mode | 0o444
+            )
+    return str(repo)
+
+
+def test_the_link_brings_the_released_class_copy_to_a_student(hub, accounts, released_repo, capsys):
     student = accounts.student(4)
     hub.start_server(student)
-    assert cli_main(["link", "--hub", hub.url, "--repo", class_copy_repo, "--branch", "main"]) == 0
+    assert cli_main(["link", "--hub", hub.url, "--repo", released_repo, "--branch", "main"]) == 0
     link = capsys.readouterr().out.strip()
     with _signed_in(hub, student).open(link, timeout=60) as page:
         landed, body = page.url, page.read().decode()
@@ -181,9 +199,8 @@ def test_the_link_takes_a_student_to_nbgitpuller_and_the_notebook(
         name: urllib.parse.unquote(html.unescape(value))
         for name, value in re.findall(r'data-([a-z-]+)="([^"]*)"', body)
     }
-    folder = class_copy_repo.rstrip("/").split("/")[-1]
-    assert data["repo"] == class_copy_repo and data["branch"] == "main"
-    assert data["path"] == f"lab/tree/{folder}/notebooks/00_start_here.ipynb"
+    assert data["repo"] == released_repo and data["branch"] == "main"
+    assert data["path"] == "lab/tree/diplomatic-cover-class/notebooks/00_start_here.ipynb"
     # What the page's script does next: pull, then open base-url + path.
     query = urllib.parse.urlencode(
         {"repo": data["repo"], "branch": data["branch"], "targetpath": data["targetpath"]}
@@ -193,6 +210,14 @@ def test_the_link_takes_a_student_to_nbgitpuller_and_the_notebook(
         "GET", f"{hub.url}/user/{student}/git-pull/api?{query}", token=token, timeout=120
     )
     assert b'"phase": "finished"' in pulled.body, pulled.body[-300:]
-    opened = data["path"].removeprefix("lab/tree/")
-    contents = hub.request("GET", f"{hub.url}/user/{student}/api/contents/{opened}", token=token)
-    assert contents.status == 200 and contents.json()["type"] == "notebook"
+
+    def listed(path):
+        reply = hub.request("GET", f"{hub.url}/user/{student}/api/contents/{path}", token=token)
+        return reply.json() if reply.status == 200 else None
+
+    opened = listed(data["path"].removeprefix("lab/tree/"))
+    assert opened is not None and opened["type"] == "notebook"
+    top = {entry["name"] for entry in listed(data["targetpath"])["content"]}
+    assert {"CLASS_COPY.md", "binder", "notebooks", "exercises", "src"} <= top
+    assert "instructors" not in top
+    assert listed(f"{data['targetpath']}/src/diplomatic_cover/questions/answer_key") is None
