@@ -42,13 +42,13 @@ from urllib.parse import quote
 
 from diplomatic_cover.grading.results import MISSING, StudentResult, read_results
 from diplomatic_cover.hub.client import TOKEN_ENV, CourseService, ServiceError, ServiceUnreachable
+from diplomatic_cover.hub.inbox import user_of_source
 from diplomatic_cover.hub.link import LinkError, hub_base
 from diplomatic_cover.instructor import lms_feedback
 
 RESULTS = "results.json"
 FEEDBACK = "feedback"
 SERVICE = "diplomatic-cover"
-HUB_SOURCE = "hub:"
 _NO_GRADE = (MISSING, "damaged submission")
 
 
@@ -210,10 +210,7 @@ def hub_user_of(result: StudentResult, roster: Mapping[str, Mapping[str, str]]) 
     row = roster.get(result.key)
     if row and row.get("hub_user"):
         return row["hub_user"]
-    latest = result.source.split("; ")[-1]
-    if latest.startswith(HUB_SOURCE) and "/" in latest:
-        return latest[len(HUB_SOURCE) :].split("/", 1)[0]
-    return ""
+    return user_of_source(result.source.split("; ")[-1])
 
 
 def _hub_knows(hub: str, token: str, user: str) -> bool:
