@@ -202,3 +202,16 @@ def test_a_plain_folder_that_is_not_empty_is_still_refused(tmp_path, capsys):
     (folder / "notes.txt").write_text("mine\n")
     assert release.main(out=folder) == 1
     assert "exists and is not empty" in capsys.readouterr().err
+
+
+def test_the_open_kit_itself_is_never_released_over(tmp_path, releasing, capsys):
+    before = git(ROOT, "rev-parse", "HEAD")
+    with pytest.raises(class_repo.ClassRepoError, match="is the open kit"):
+        class_repo.update_in_place(ROOT, releasing=releasing)
+    with pytest.raises(class_repo.ClassRepoError, match="is the open kit"):
+        class_repo.update_in_place(ROOT.parent, releasing=releasing, settings={"root": ROOT})
+    copy_of_kit = new_repo(tmp_path / "kit-clone")
+    (copy_of_kit / "instructors").mkdir()
+    assert release.main(out=copy_of_kit) == 1
+    assert "a release there would replace the kit" in capsys.readouterr().err
+    assert git(ROOT, "rev-parse", "HEAD") == before

@@ -6,8 +6,8 @@ hand out a new version of the kit, the instructor refreshes that repository and 
 that is not empty; it updates DIR in place:
 
 1. it refuses, naming the files, when DIR has changes not committed (the release replaces
-   every tracked file, and nothing uncommitted may be lost), and when git has no name and
-   email to commit with;
+   every tracked file, and nothing uncommitted may be lost), when git has no name and email
+   to commit with, and when DIR is the open kit itself (or holds it);
 2. it builds a fresh class copy in a temporary folder with `release` (the same secret scan,
    the same refusals), adds the image recipe `binder/` from the kit's `deploy/binder/` (so
    repo2docker and Binder can build the students' image from the same repository), and
@@ -102,6 +102,16 @@ def _git(repo: Path, *args: str, check: bool = True) -> subprocess.CompletedProc
     if check and done.returncode != 0:
         raise ClassRepoError(f"git {' '.join(args[:2])} failed in {repo}: {done.stderr.strip()}")
     return done
+
+
+def _check_not_the_kit(repo: Path, root: Path | None) -> None:
+    """Refuse the open kit itself (or a folder holding it): a release would replace it."""
+    inside = root is not None and root.resolve().is_relative_to(repo.resolve())
+    if inside or (repo / "instructors").exists():
+        raise ClassRepoError(
+            f"{repo} is the open kit (or holds it): a release there would replace the kit with "
+            "its class copy. Give the class copy's own repository, or a new folder."
+        )
 
 
 def _check_ready(repo: Path) -> None:
@@ -249,6 +259,7 @@ def update_in_place(
     repo = Path(repo)
     settings = dict(settings or {})
     root = Path(settings["root"]) if settings.get("root") else paths.open_kit_root()
+    _check_not_the_kit(repo, root)
     _check_ready(repo)
     update = Update(branch=_branch(repo))
     head = _head(repo)
@@ -284,6 +295,7 @@ def release_keys_in_place(
 ) -> tuple[list[Path], str]:
     """`release --with-key` into a class-copy repository: write the keys and commit them."""
     repo = Path(repo)
+    _check_not_the_kit(repo, Path(root) if root else paths.open_kit_root())
     _check_ready(repo)
     head = _head(repo)
     keys = releasing.release_keys(out=repo, notebooks=notebooks, root=root)
