@@ -19,7 +19,14 @@ _STORE_ENV = "DIPLOMATIC_COVER_RESPONSES"
 _created: list[str] = []
 
 
+# Run off a hub even in a hub's terminal: a test must never hand in to, or share answers
+# with, a real course (tests that need a course service pass their own).
+_HUB_ENV = ("JUPYTERHUB_API_TOKEN", "DIPLOMATIC_COVER_SERVICE_URL")
+
+
 def pytest_configure(config: pytest.Config) -> None:
+    for name in _HUB_ENV:
+        os.environ.pop(name, None)
     if not os.environ.get(_STORE_ENV):
         folder = tempfile.mkdtemp(prefix="dc-test-")
         _created.append(folder)

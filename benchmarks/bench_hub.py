@@ -9,7 +9,10 @@ from npm, the kit's course service, LocalProcessSpawner) on 127.0.0.1 and prints
    with their own token, through the proxy: wall time and per-request latency;
 3. the pulse with 300 pooled answers to one ranking question: the 300 writes, then the
    read a projector repeats every few seconds (median, p95, worst of 200 reads);
-4. the instructor's side for N students (default 30) handing in real kit submissions (built
+4. `dc.pulse` on the projector, in a real kernel of the spawned student's server, over those
+   300 answers: one refresh (fetch through the proxy, draw, update the widget), and the
+   time from a student's changed answer to the view showing it, with the default 3 s period.
+5. the instructor's side for N students (default 30) handing in real kit submissions (built
    as benchmarks/bench_grading.py builds them: every question answered, exercise notebooks
    with the solutions and mistakes, one that loops forever): downloading them through the
    service, `grade` without running code (a fresh interpreter, best of 3), `grade --execute`
@@ -21,7 +24,7 @@ ended by pid, and the user is deleted. Figures on this 2-core machine share the 
 the hub, the proxy and the service, so they are upper bounds for a dedicated host.
 
     .venv/bin/python benchmarks/bench_hub.py [--students 30] [--pooled 300] [--zip-kb 200]
-        [--graded 30] [--no-execute] [--jobs 2]
+        [--changes 20] [--graded 30] [--no-execute] [--jobs 2]
 """
 
 from __future__ import annotations
@@ -50,6 +53,7 @@ from bench_grading import build_class
 from diplomatic_cover.hub.client import CourseService
 from tests.hub import hubenv, linux_users, realhub
 from tests.hub.kernel import run_code
+from tests.hub.student_kernel import StudentKernel
 
 RANKING = "06.rank-options"
 OPTIONS = ["restore-fully", "restore-capped", "status-quo", "reduce-further"]
@@ -122,7 +126,7 @@ def pulse(hub: realhub.RealHub, users: list[str], reads: int) -> None:
 def instructor_side(
     hub: realhub.RealHub, users: list[str], teacher: str, execute: bool, jobs: int
 ) -> None:
-    """Step 4: real hand-ins from `users`, then download, grade, grade --execute, return."""
+    """Step 5: real hand-ins from `users`, then download, grade, grade --execute, return."""
     from diplomatic_cover.grading import grade
     from diplomatic_cover.grading.sandbox.bubblewrap import unavailable
     from diplomatic_cover.instructor.feedback_return import main as return_feedback
@@ -140,7 +144,7 @@ def instructor_side(
         roster.write_text("\n".join(rows) + "\n")
         sizes = [p.stat().st_size for p in zips]
         print(
-            f"4. {len(users)} real submissions ({kinds}; median "
+            f"5. {len(users)} real submissions ({kinds}; median "
             f"{statistics.median(sizes) / 1000:.0f} kB) built and handed in, one per student, "
             f"in {time.perf_counter() - started:.1f} s"
         )
@@ -214,13 +218,57 @@ def instructor_side(
         shutil.rmtree(work, ignore_errors=True)
 
 
+def projector(hub: realhub.RealHub, viewer: str, users: list[str], trials: int) -> None:
+    """dc.pulse in a real kernel: the cost of a refresh and answer-to-screen latency."""
+    with StudentKernel(hub, viewer) as kernel:
+        cost = kernel.json(
+            f"""
+            import json, time
+            import diplomatic_cover as dc
+            view = dc.pulse({RANKING!r})
+            seconds = []
+            for _ in range(50):
+                started = time.perf_counter()
+                view.refresher.refresh()
+                seconds.append(time.perf_counter() - started)
+            changes = []
+            view.chart.observe(lambda change: changes.append(time.time()), names="value")
+            print(json.dumps({{"seconds": seconds, "n": "300 answers" in view.chart.value}}))
+            """
+        )
+        if not cost["n"]:
+            raise RuntimeError("the view does not show the 300 pooled answers")
+        rng = random.Random(7)
+        changed_at = []
+        for trial in range(trials):
+            token = hub.token_for(users[1 + trial])
+            mine = hub.service("GET", f"api/me/pulse/{RANKING}", token).json()["answer"]
+            body = json.dumps({"answer": mine[::-1]}).encode()  # reversed: new Borda points
+            reply = hub.service("PUT", f"api/me/pulse/{RANKING}", token, body)
+            changed_at.append(time.time())
+            if reply.status != 200:
+                raise RuntimeError(reply.body)
+            time.sleep(3.0 + rng.random())  # the next change once the view has caught up
+        shown_at = kernel.json("view.close()\nprint(json.dumps(changes))")
+    latencies = []
+    for changed in changed_at:
+        later = [t for t in shown_at if t >= changed]
+        latencies.append(min(later) - changed if later else float("inf"))
+    print(
+        f"4. dc.pulse over {len(users)} pooled answers, in a kernel: one refresh (fetch, draw, "
+        f"widget update) {percentiles(cost['seconds'])}; a changed answer on the projector "
+        f"after {percentiles(latencies)} ({trials} changes, refreshing every 3 s)"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, default=30)
     parser.add_argument("--pooled", type=int, default=300)
     parser.add_argument("--zip-kb", type=int, default=200)
     parser.add_argument("--reads", type=int, default=200)
-    parser.add_argument("--graded", type=int, default=30, help="students graded in step 4")
+    parser.add_argument("--changes", type=int, default=20, help="answer changes the view times")
+    parser.add_argument("--graded", type=int, default=30, help="students graded in step 5")
     parser.add_argument("--no-execute", action="store_true", help="skip grade --execute")
     parser.add_argument("--jobs", type=int, default=2, help="grade --execute --jobs")
     args = parser.parse_args()
@@ -268,6 +316,7 @@ def main() -> None:
         hand_in_at_once(hub, hub_users[: args.students], data, "tokens new to the service")
         hand_in_at_once(hub, hub_users[: args.students], data, "again, tokens cached")
         pulse(hub, hub_users[: args.pooled], args.reads)
+        projector(hub, spawner_user, hub_users[: args.pooled], args.changes)
         if args.graded:
             instructor_side(hub, hub_users[: args.graded], teacher, not args.no_execute, args.jobs)
         print("load average at end: {:.1f} {:.1f} {:.1f}".format(*os.getloadavg()))

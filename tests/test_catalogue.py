@@ -15,6 +15,7 @@ from diplomatic_cover.answers.catalogue import (
     parse_catalogue,
     render_markdown,
 )
+from diplomatic_cover.instructor.timing import TimingError, load_figures
 
 
 def test_every_question_type_is_in_the_tour_of_notebook_00():
@@ -113,6 +114,9 @@ def _question(qtype="single", flags=FLAGS, **keys):
             ),
             "one explain for the whole question",
         ),
+        (_question(minutes="0"), "minutes is a number of minutes above 0"),
+        (_question(minutes='"a while"'), "minutes is a number of minutes above 0"),
+        (_question(minutes="true"), "minutes is a number of minutes above 0"),
     ],
 )  # fmt: skip
 def test_authoring_mistakes_get_a_clear_message(toml, message):
@@ -132,6 +136,34 @@ def test_a_well_formed_question_of_each_kind_parses():
     question = parse_catalogue(practice)["01.a"]
     assert (question.practice, question.poolable, question.natural_order) == (True, True, False)
     assert [o.correct for o in question.options] == [True, False]
+    assert question.minutes is None
+    assert parse_catalogue(_question("text", min_words="90", minutes="10"))["01.a"].minutes == 10
+
+
+def test_a_question_states_its_own_minutes_only_to_raise_its_types_figure():
+    """The timing model's one table (instructors/timing.toml) sets each type's minutes; a
+    question that needs longer says so (a memo), and none may claim to be quicker."""
+    figures = load_figures()
+    raised = [q for q in load_catalogue().values() if q.minutes is not None]
+    assert {q.id for q in raised} >= {"06.memo", "ex4.memo"}
+    for question in raised:
+        assert question.minutes > figures.question_minutes[question.type], question.id
+        assert figures.question(question) == question.minutes
+
+
+def test_a_long_written_answer_is_timed_at_the_text_figures_own_rate():
+    """40 words in 4.5 minutes: a question asking for more states at least min_words / 9."""
+    figures = load_figures()
+    long_answers = [q for q in load_catalogue().values() if q.type == "text" and q.min_words > 40]
+    assert len(long_answers) >= 5
+    for question in long_answers:
+        assert figures.question(question) >= question.min_words / 9, question.id
+
+
+def test_the_timing_model_refuses_a_question_that_lowers_its_figure():
+    quick = parse_catalogue(_question("text", minutes="2"))["01.a"]
+    with pytest.raises(TimingError, match="may only raise"):
+        load_figures().question(quick)
 
 
 def test_markdown_prompts_render_and_raw_html_is_escaped():

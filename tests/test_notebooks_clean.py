@@ -55,5 +55,10 @@ def test_notebook_is_committed_clean(path):
             assert cell["outputs"] == [], f"outputs committed in {path.name}"
             assert cell["execution_count"] is None
         assert "attachments" not in cell or not cell["attachments"]
+    if (nb["nbformat"], nb["nbformat_minor"]) >= (4, 5):
+        # nbformat 4.5 gives every cell an id; a cell added without one draws a warning now
+        # and will be an error in later nbformat versions.
+        ids = [cell.get("id") for cell in nb["cells"]]
+        assert None not in ids and len(set(ids)) == len(ids), f"cell ids in {path.name}"
     canonical = json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
     assert text == canonical, f"{path.name} is not in canonical form (indent 1, sorted keys)"

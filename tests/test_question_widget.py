@@ -5,7 +5,7 @@ These tests drive the widget exactly as the browser does, by changing its synced
 
 import pytest
 
-from diplomatic_cover.answers.catalogue import load_catalogue, option_order
+from diplomatic_cover.answers.catalogue import load_answer_key, load_catalogue, option_order
 from diplomatic_cover.answers.identity import Student
 from diplomatic_cover.answers.store import ResponseStore
 from diplomatic_cover.widgets.question import QuestionWidget, ask, parse_number
@@ -219,6 +219,30 @@ def test_every_question_without_natural_order_is_shuffled_per_student(store):
         # ... and the widget draws the order the student is given.
         shown = _shown(question.id, CLASS[0], store)
         assert shown == [o.id for o in option_order(question, CLASS[0].id)], question.id
+
+
+def test_no_student_starts_a_shuffled_ranking_in_the_order_as_written():
+    """The class vote (06.rank-options) must not start with one option first for anyone:
+    "Keep this order" is one click, and a default order biases a pooled vote. The hash
+    deals the written order to about one student in 24; they get it turned by one."""
+    catalogue = load_catalogue()
+    rankings = [q for q in catalogue.values() if q.type == "ranking" and not q.natural_order]
+    assert "06.rank-options" in {q.id for q in rankings}
+    ids = [f"student-{n:04d}" for n in range(2000)]
+    for question in rankings:
+        written = tuple(o.id for o in question.options)
+        starts = [tuple(o.id for o in option_order(question, sid)) for sid in ids]
+        assert written not in starts, question.id
+        first = {order[0] for order in starts}
+        assert first == set(written), question.id  # every option still leads for someone
+
+
+def test_a_graded_rankings_key_is_not_its_order_as_written():
+    catalogue, key = load_catalogue(), load_answer_key()
+    graded = [q for q in catalogue.values() if q.type == "ranking" and q.points]
+    assert graded
+    for question in graded:
+        assert list(key[question.id].correct) != [o.id for o in question.options], question.id
 
 
 def test_a_students_order_survives_a_rerun_and_a_new_process(store):

@@ -65,8 +65,10 @@ PUBLIC = {
     "diplomatic_cover": {
         "ask",
         "check_setup",
+        "feedback",
         "name_box",
         "progress",
+        "pulse",
         "reveal",
         "start",
         "submit_button",

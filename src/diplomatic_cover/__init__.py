@@ -1,9 +1,11 @@
 """Diplomatic Cover: the code behind the kit's notebooks.
 
 The notebooks use a handful of names: `check_setup`, `start`, `name_box`, `ask`, `reveal`,
-`progress` and `submit_button`. Importing this package must stay cheap (a student's first
-cell waits for it), so those names are loaded on first use, and heavy libraries (nbformat,
-jsonschema, pandas, matplotlib) are imported inside the functions that need them.
+`progress` and `submit_button`; on a JupyterHub also `pulse` (the class's live answers, for
+the projector) and `feedback` (the student's own returned feedback). Importing this package
+must stay cheap (a student's first cell waits for it), so those names are loaded on first
+use, and heavy libraries (nbformat, jsonschema, pandas, matplotlib) are imported inside the
+functions that need them.
 No module may share a name with one of these (importing `diplomatic_cover.ask` would
 replace the function `ask` with the module).
 """
@@ -23,14 +25,18 @@ _LAZY = {
     "name_box": "diplomatic_cover.widgets.session",
     "progress": "diplomatic_cover.widgets.progress",
     "submit_button": "diplomatic_cover.widgets.handin",
+    "pulse": "diplomatic_cover.widgets.pulse",
+    "feedback": "diplomatic_cover.widgets.feedback",
 }
 
 __all__ = [
     "__version__",
     "ask",
     "check_setup",
+    "feedback",
     "name_box",
     "progress",
+    "pulse",
     "reveal",
     "start",
     "submit_button",

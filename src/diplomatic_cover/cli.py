@@ -40,6 +40,11 @@ def build_parser() -> argparse.ArgumentParser:
         "copy you are in, e.g. my-work/exercises)",
     )
     submit.add_argument(
+        "--local",
+        action="store_true",
+        help="on a JupyterHub: only build the file, do not hand it in to the course service",
+    )
+    submit.add_argument(
         "--verify",
         type=Path,
         metavar="FILE",
@@ -151,7 +156,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         if args.verify:
             return cli_verify(args.verify)
-        return cli_submit(out_dir=args.out_dir, exercises_dir=args.exercises)
+        return cli_submit(out_dir=args.out_dir, exercises_dir=args.exercises, send=not args.local)
     if args.command == "grade":
         from diplomatic_cover.grading.command import run_from_args
 

@@ -30,7 +30,8 @@ def test_nothing_is_shown_at_four_answers_and_the_distribution_at_five_and_six(h
         assert _share(hub, user, SCALE, {"point": point, "confidence": 3}).status == 200
     hidden = _read(hub, everyone[0], SCALE)
     assert hidden["shown"] is False
-    assert "n" not in hidden and "points" not in hidden and "mean" not in hidden
+    assert hidden["n"] == 4  # how many answered, and nothing about how
+    assert "points" not in hidden and "mean" not in hidden and "confidence" not in hidden
     _share(hub, everyone[4], SCALE, {"point": points[4], "confidence": None})
     at_five = _read(hub, everyone[0], SCALE)
     assert at_five["shown"] is True and at_five["n"] == 5
@@ -86,7 +87,8 @@ def test_a_ranking_shows_first_choice_shares_and_a_borda_count(hub, accounts):
 def test_free_text_and_non_pooled_questions_are_refused(hub, accounts):
     token = hub.token_for(accounts.student(1))
     body = json.dumps({"answer": "my name is in here"}).encode()
-    for question in ("00.tour-short", "00.tour-text", "00.tour-single"):
+    # Free text (an opinion and a graded one) and a graded closed-form question.
+    for question in ("00.tour-short", "00.tour-text", "01.trace-first-step"):
         reply = hub.service("PUT", f"api/me/pulse/{question}", token, body)
         assert reply.status == 404
         assert "not a question the live pulse pools" in reply.json()["error"]

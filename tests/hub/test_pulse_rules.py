@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from diplomatic_cover.hub.pulse import (
@@ -10,6 +12,7 @@ from diplomatic_cover.hub.pulse import (
     aggregate,
     clean_answer,
     load_kit_questions,
+    pooled_form,
 )
 
 OPTIONS = (("a", "Option A"), ("b", "Option B"), ("c", "Option C"))
@@ -65,10 +68,12 @@ def test_a_question_without_confidence_refuses_one():
         clean_answer(plain, {"point": 2, "confidence": 1})
 
 
-def test_below_five_answers_nothing_is_revealed():
+def test_below_five_answers_only_the_number_of_answers_is_revealed():
     hidden = aggregate(SINGLE, ["a", "a", "b", "c"])
     assert hidden["shown"] is False
-    assert set(hidden) == {"question", "min_group", "shown", "message"}
+    assert set(hidden) == {"question", "min_group", "shown", "message", "n"}
+    assert hidden["n"] == 4
+    assert hidden["message"] == "Waiting for 5 answers: 4 so far."
 
 
 def test_single_and_multiple_give_counts_and_shares_of_respondents():
@@ -117,11 +122,16 @@ def test_a_number_gives_a_median_quartiles_and_bins_never_the_values():
     assert "values" not in result
 
 
-def test_the_kit_pools_only_closed_form_opinion_questions():
+def test_the_kit_pools_exactly_the_questions_its_catalogue_marks_poolable():
+    from diplomatic_cover.answers.catalogue import load_catalogue
+
     questions = load_kit_questions()
+    marked = {q.id for q in load_catalogue().values() if q.poolable}
+    assert set(questions) == marked
     assert "06.rank-options" in questions and "06.consulates-view" in questions
+    assert "00.tour-single" in questions  # a practice question: closed form, never graded
     assert "00.tour-short" not in questions  # an opinion, but free text
-    assert "00.tour-single" not in questions  # closed form, but graded, not an opinion
+    assert "01.trace-first-step" not in questions  # closed form, but graded
     assert {q.type for q in questions.values()} <= {
         "single",
         "multiple",
@@ -129,3 +139,32 @@ def test_the_kit_pools_only_closed_form_opinion_questions():
         "ranking",
         "number",
     }
+
+
+@pytest.mark.parametrize(
+    ("question", "saved", "sent"),
+    [
+        (
+            SCALE,
+            {"point": 4, "confidence": 2, "why": "Ana said so in class"},
+            {"point": 4, "confidence": 2},
+        ),
+        (PulseQuestion(id="09.plain", type="scale"), {"point": 2, "why": "a reason"}, {"point": 2}),
+        (SCALE, {"why": "only a reason, no point yet"}, None),
+        (NUMBER, {"raw": "about 60, says Ana", "number": 60}, 60),
+        (NUMBER, {"raw": "lots", "number": None}, None),
+        (RANKING, ["c", "a", "b"], ["c", "a", "b"]),
+        (MULTIPLE, [], None),
+        (SINGLE, "b", "b"),
+        (SINGLE, None, None),
+    ],
+)
+def test_a_kernel_sends_only_the_closed_form_never_a_reason_or_typed_text(question, saved, sent):
+    assert pooled_form(question, saved) == sent
+    if sent is not None:
+        clean_answer(question, sent)  # and the service takes what is sent
+
+
+def test_a_scale_answer_carrying_its_reason_is_refused_by_the_service():
+    with pytest.raises(PulseError, match=re.escape("takes {'point'")):
+        clean_answer(SCALE, {"point": 4, "why": "my reason"})

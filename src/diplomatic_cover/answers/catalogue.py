@@ -115,6 +115,7 @@ class Question:
     unit: str = ""
     minimum: float | None = None
     maximum: float | None = None
+    minutes: float | None = None
 
     @property
     def scale_labels(self) -> tuple[str, ...]:
@@ -282,9 +283,24 @@ def _question(raw: dict[str, Any]) -> Question:
         unit=str(raw.get("unit", "")),
         minimum=raw.get("min"),
         maximum=raw.get("max"),
+        minutes=_minutes(raw.get("minutes"), where),
     )
     _check_shape(question, where)
     return question
+
+
+def _minutes(raw: Any, where: str) -> float | None:
+    """A question's own answering time, when it needs more than its type's figure.
+
+    The timing model (`instructor/timing.py`) takes each type's minutes from
+    `instructors/timing.toml`; a question may raise its own (a memo, a long map) but never
+    lower it, which `tests/test_catalogue.py` checks against that table.
+    """
+    if raw is None:
+        return None
+    if isinstance(raw, bool) or not isinstance(raw, (int, float)) or raw <= 0:
+        raise CatalogueError(f"{where}: minutes is a number of minutes above 0, got {raw!r}")
+    return float(raw)
 
 
 def _reveal(raw: Any, number: str, where: str) -> str:
@@ -364,7 +380,8 @@ def option_order(question: Question, student_id: str) -> tuple[Choice, ...]:
     As written when the question has `natural_order`; otherwise shuffled, the same way every
     time for the same student and question (sorted by a hash of student, question and
     option ids), so a re-run or a restart never reorders what the student is reading, while
-    neighbours see different orders and a position says nothing about the key.
+    neighbours see different orders and a position says nothing about the key. A shuffled
+    ranking never starts in the order as written.
     """
     if question.natural_order or question.type not in SHUFFLED_TYPES:
         return question.options
@@ -372,7 +389,14 @@ def option_order(question: Question, student_id: str) -> tuple[Choice, ...]:
     def rank(choice: Choice) -> bytes:
         return hashlib.sha256(f"{student_id}\0{question.id}\0{choice.id}".encode()).digest()
 
-    return tuple(sorted(question.options, key=rank))
+    order = tuple(sorted(question.options, key=rank))
+    if question.type == "ranking" and order == question.options:
+        # A ranking's start order is an answer the student can keep with one click, so it is
+        # never the order as written: for a view (06.rank-options) that order puts the same
+        # option first for everyone dealt it, and it is the order an author thinks in. The
+        # hash gives it to one student in 24 (four options); they get it turned by one.
+        order = order[1:] + order[:1]
+    return order
 
 
 def parse_catalogue(text: str, name: str = "catalogue", into: Catalogue | None = None) -> Catalogue:

@@ -37,7 +37,9 @@ from diplomatic_cover.answers.catalogue import Catalogue, load_catalogue
 from diplomatic_cover.answers.identity import Student, current_student
 from diplomatic_cover.answers.state import NOT_ANSWERED, answer_state, load_documents
 from diplomatic_cover.answers.store import ResponseStore, is_valid_student_id
+from diplomatic_cover.handin.delivery import Delivery, deliver, not_handed_in
 from diplomatic_cover.handin.report import build_report
+from diplomatic_cover.pages.fragments import local_time
 from diplomatic_cover.safe_files import PRIVATE_FILE, StoreError, atomic_write_bytes
 
 FORMAT = "diplomatic-cover.submission"
@@ -361,24 +363,37 @@ def human_size(size: int) -> str:
     return f"{size / 1_000_000:.1f} MB"
 
 
-def describe_submission(
+def summarise_submission(
     path: Path, notebook: str | None = None, catalogue: Catalogue | None = None
 ) -> str:
-    """One plain sentence or two about a built file: where, how big, what it holds."""
+    """What a built file holds: "12 of 40 questions answered (5 of 9 in 00_start_here), 1
+    exercise notebook" (checked against its manifest first)."""
     catalogue = catalogue if catalogue is not None else load_catalogue()
     manifest = verify_submission(path)
     answered = set(manifest.get("question_ids") or [])
     exercises = sum(1 for f in manifest["files"] if f.startswith("exercises/"))
-    text = (
-        f"Wrote {path.name} ({human_size(path.stat().st_size)}) in {path.parent}: "
-        f"{len(answered & set(catalogue))} of {len(catalogue)} questions answered"
-    )
+    text = f"{len(answered & set(catalogue))} of {len(catalogue)} questions answered"
     if notebook:
         in_notebook = [q.id for q in catalogue.for_notebook(notebook)]
         done = len(answered & set(in_notebook))
         text += f" ({done} of {len(in_notebook)} in {notebook})"
-    text += f", {exercises} exercise notebook{'' if exercises == 1 else 's'}."
-    return text + " Hand in that file."
+    return text + f", {exercises} exercise notebook{'' if exercises == 1 else 's'}"
+
+
+def describe_submission(
+    path: Path, notebook: str | None = None, catalogue: Catalogue | None = None
+) -> str:
+    """One plain sentence or two about a built file: where, how big, what it holds."""
+    summary = summarise_submission(path, notebook, catalogue)
+    return (
+        f"Wrote {path.name} ({human_size(path.stat().st_size)}) in {path.parent}: {summary}. "
+        "Hand in that file."
+    )
+
+
+def describe_handed_in(path: Path, when: str, notebook: str | None = None) -> str:
+    """The sentence after a hand-in the hub took; `when` is the receive time as shown."""
+    return f"Handed in at {when}: {summarise_submission(path, notebook)}. A copy is kept at {path}."
 
 
 # ---------------------------------------------------------------------------------------
@@ -389,13 +404,16 @@ def cli_submit(
     *,
     out_dir: Path | None = None,
     exercises_dir: Path | None = None,
+    send: bool = True,
     stdout: IO[str] | None = None,
     stderr: IO[str] | None = None,
 ) -> int:
-    """`diplomatic-cover submit`: build the current student's file; 0 on success, 1 if not.
+    """`diplomatic-cover submit`: build the current student's file and, on a JupyterHub with
+    the course service (unless `send` is False), hand it in there; 0 on success, 1 if not.
 
     The answer store and the student are the ones the notebooks use (`paths.responses_dir`,
-    `identity.current_student`), so the command and the button always agree.
+    `identity.current_student`), so the command and the button always agree. A file the
+    hub did not take stays where it was built; the message names it and says why.
     """
     stdout, stderr = stdout or sys.stdout, stderr or sys.stderr
     if exercises_dir is None:
@@ -408,7 +426,15 @@ def cli_submit(
             )
     try:
         path = build_submission(out_dir=out_dir, exercises_dir=exercises_dir, require_saved=True)
-        print(describe_submission(path), file=stdout)
+        delivery = deliver(path) if send else Delivery(path=path, on_hub=False)
+        if not delivery.on_hub:
+            print(describe_submission(path), file=stdout)
+        elif delivery.handed_in:
+            when = local_time(delivery.received_at)
+            print(describe_handed_in(path, when), file=stdout)
+        else:
+            print(f"diplomatic-cover submit: {not_handed_in(delivery)}", file=stderr)
+            return 1
     except (SubmissionError, StoreError) as error:
         print(f"diplomatic-cover submit: {error}", file=stderr)
         return 1

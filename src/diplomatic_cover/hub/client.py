@@ -70,6 +70,19 @@ class CourseService:
             )
         return cls(url=url if url.endswith("/") else url + "/", token=token)
 
+    @classmethod
+    def on_this_hub(cls, environ: Mapping[str, str] | None = None) -> CourseService | None:
+        """The course service this server's hub offers, or None where there is none.
+
+        None on a laptop, on Binder (a hub token but no course service) and on a hub whose
+        admin has not added the kit's service: there the kit works as on a laptop (the Hand
+        in button builds a file to upload) rather than failing.
+        """
+        try:
+            return cls.from_environment(environ)
+        except NotOnHub:
+            return None
+
     # ------------------------------------------------------------------ transport
 
     def _request(
@@ -87,7 +100,15 @@ class CourseService:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
                 return response.read(), response.headers
         except urllib.error.HTTPError as error:
-            raise ServiceError(_message(error), error.code) from None
+            message = _message(error)
+            if error.code in GATEWAY_ERRORS and message.startswith(_NOT_THE_SERVICE):
+                # The hub's proxy answered for a service that is down or restarting.
+                raise ServiceUnreachable(
+                    f"The course service is not answering (the hub said {error.code} "
+                    f"{error.reason}); it may be restarting.",
+                    error.code,
+                ) from None
+            raise ServiceError(message, error.code) from None
         except (urllib.error.URLError, OSError) as error:
             reason = getattr(error, "reason", error)
             raise ServiceUnreachable(
@@ -194,8 +215,12 @@ def _segment(value: str) -> str:
     return urllib.parse.quote(value, safe="")
 
 
+GATEWAY_ERRORS = (502, 503, 504)
+_NOT_THE_SERVICE = "The course service answered"
+
+
 def _message(error: urllib.error.HTTPError) -> str:
     try:
         return str(json.loads(error.read().decode("utf-8"))["error"])
     except (ValueError, KeyError, TypeError, UnicodeDecodeError):
-        return f"The course service answered {error.code} {error.reason}."
+        return f"{_NOT_THE_SERVICE} {error.code} {error.reason}."

@@ -75,14 +75,12 @@ class PulseQuestion:
 def questions_from_catalogue(catalogue: Iterable[Any]) -> dict[str, PulseQuestion]:
     """The poolable questions of a kit catalogue (its `Question` objects).
 
-    A question is poolable when it has a closed form and its `pulse` flag is set; a question
-    without that flag follows its `opinion` flag (views are what a room wants to see).
+    The catalogue's `poolable` flag decides (the catalogue refuses it on free text and on
+    graded questions); the closed-form test here is a second lock on the same door.
     """
     found = {}
     for question in catalogue:
-        flag = getattr(question, "pulse", None)
-        poolable = question.opinion if flag is None else flag
-        if not poolable or question.type not in CLOSED_FORMS:
+        if not question.poolable or question.type not in CLOSED_FORMS:
             continue
         found[question.id] = PulseQuestion(
             id=question.id,
@@ -103,6 +101,35 @@ def load_kit_questions() -> dict[str, PulseQuestion]:
     from diplomatic_cover.answers.catalogue import load_catalogue
 
     return questions_from_catalogue(load_catalogue().values())
+
+
+# ------------------------------------------------------------------ what a kernel sends
+
+
+def pooled_form(question: Any, value: Any) -> Any:
+    """The part of a saved answer the pulse may receive, or None when there is nothing to pool.
+
+    `question` is a catalogue question (or a PulseQuestion) and `value` what the kit's store
+    saved for it. A scale keeps only its point (and its confidence when the question asks
+    for one): the one-line reason a view may carry is for the instructor and never leaves
+    the student's store. A number sends the number, never the text typed. The service
+    checks the shape again (`clean_answer`), so this is the student's side of the rule.
+    """
+    if value is None or question.type not in CLOSED_FORMS:
+        return None
+    if question.type == "scale":
+        if not isinstance(value, Mapping) or value.get("point") is None:
+            return None
+        shared = {"point": value["point"]}
+        if question.confidence and value.get("confidence") is not None:
+            shared["confidence"] = value["confidence"]
+        return shared
+    if question.type == "number":
+        number = value.get("number") if isinstance(value, Mapping) else value
+        return number if isinstance(number, int | float) and not isinstance(number, bool) else None
+    if question.type in ("multiple", "ranking"):
+        return list(value) if isinstance(value, list) and value else None
+    return value if isinstance(value, str) and value else None
 
 
 # ------------------------------------------------------------------ validating an answer
@@ -200,20 +227,22 @@ def _clean_number(question: PulseQuestion, answer: Any) -> float:
 
 
 def aggregate(question: PulseQuestion, answers: Sequence[Any], min_group: int = MIN_GROUP) -> dict:
-    """The room's distribution for one question, or nothing below `min_group` answers.
+    """The room's distribution for one question, or only how many answered below `min_group`.
 
-    Below the threshold the reply holds no count, no share and no value: only that results
-    appear at `min_group`.
+    Below the threshold the reply holds the number of answers and nothing else: no share,
+    no value, so the projector can say "waiting for 5 answers: 3 so far" without showing
+    how anyone answered.
     """
-    result: dict[str, Any] = {"question": question.describe(), "min_group": min_group}
+    result: dict[str, Any] = {
+        "question": question.describe(),
+        "min_group": min_group,
+        "n": len(answers),
+    }
     if len(answers) < min_group:
         result["shown"] = False
-        result["message"] = (
-            f"Fewer than {min_group} answers so far: the distribution appears at {min_group}."
-        )
+        result["message"] = f"Waiting for {min_group} answers: {len(answers)} so far."
         return result
     result["shown"] = True
-    result["n"] = len(answers)
     result.update(_DISTRIBUTIONS[question.type](question, answers))
     return result
 

@@ -11,11 +11,16 @@ command bridge, a prebuilt JupyterLab extension), then waits until each exercise
 since its last save is written, and until this notebook is. Where there is no bridge (the
 notebook runs outside JupyterLab) or the save does not come, `build_submission` refuses,
 naming the notebook to save.
+
+On a JupyterHub with the kit's course service (`handin.delivery`), the built file is then
+handed in to the service. The status line says "Handed in at 10:42": the service's own
+receive time, shown by the browser in the student's time zone (the kernel's clock may be
+in another). When the service cannot be reached or refuses, the zip stays in the student's
+home and the line gives its path and the reason in one line.
 """
 
 from __future__ import annotations
 
-import html
 import os
 import time
 from collections.abc import Callable
@@ -25,16 +30,22 @@ from typing import Any
 from diplomatic_cover.answers.identity import Student, current_student
 from diplomatic_cover.answers.state import load_documents
 from diplomatic_cover.answers.store import ResponseStore
+from diplomatic_cover.handin.delivery import deliver, not_handed_in
 from diplomatic_cover.handin.submission import (
     SubmissionError,
     build_submission,
     default_exercises_dir,
     describe_submission,
+    summarise_submission,
     unsaved_exercises,
 )
+from diplomatic_cover.hub.client import CourseService
+from diplomatic_cover.pages.fragments import esc, local_time
 from diplomatic_cover.safe_files import StoreError
 
 BUTTON_LABEL = "Hand in: build my submission file"
+HUB_BUTTON_LABEL = "Hand in: send my work to my instructor"
+_FROM_ENVIRONMENT: Any = object()  # find the course service in the hub's environment
 SAVE_ALL = "docmanager:save-all"
 #: How long the button waits for JupyterLab's saves to reach the disk.
 SAVE_TIMEOUT_SECONDS = 10.0
@@ -134,8 +145,13 @@ def hand_in(
     store: ResponseStore | None,
     out_dir: Path | None,
     exercises_dir: Path | None,
+    service: CourseService | None = _FROM_ENVIRONMENT,
 ) -> str:
-    """Save, build and describe the file: the sentence for the status line (or raise)."""
+    """Save, build, hand in where there is a hub: the status line's HTML (or raise).
+
+    Raises only when no file could be built; a file built but not taken by the hub is a
+    status line that says where it is.
+    """
     student = student or current_student()
     store = store or ResponseStore()
     exercises_dir = exercises_dir if exercises_dir is not None else default_exercises_dir()
@@ -143,7 +159,18 @@ def hand_in(
     path = build_submission(
         student, store=store, out_dir=out_dir, exercises_dir=exercises_dir, require_saved=True
     )
-    return describe_submission(path, notebook)
+    delivery = deliver(path, service)
+    if not delivery.on_hub:
+        return _status_html(describe_submission(path, notebook), "done")
+    if not delivery.handed_in:
+        return _status_html(not_handed_in(delivery), "error")
+    summary = summarise_submission(path, notebook)
+    when = delivery.received_at
+    return _status_html(
+        f"Handed in{' at {when}' if when else ''}: {summary}. A copy is kept at {path}.",
+        "done",
+        when=when,
+    )
 
 
 def submit_button(
@@ -153,35 +180,48 @@ def submit_button(
     store: ResponseStore | None = None,
     out_dir: Path | None = None,
     exercises_dir: Path | None = None,
+    service: CourseService | None = _FROM_ENVIRONMENT,
 ) -> Any:
     """The Submit control at the end of a notebook: a button and a line saying what happened.
 
     Returns an ipywidgets VBox (button, status line). The student is looked up when the
-    button is pressed, so a name set after this cell ran is the one used.
+    button is pressed, so a name set after this cell ran is the one used. `service` is the
+    hub's course service (by default found in the server's environment; None: never send).
     """
     import ipywidgets as widgets  # here, so the old path `diplomatic_cover.submit` stays light
 
+    from diplomatic_cover.widgets.status import StatusLine
+
+    if service is _FROM_ENVIRONMENT:
+        service = CourseService.on_this_hub()
     save_bridge()  # now, so JupyterLab has answered it before the button is pressed
+    on_hub = service is not None
     button = widgets.Button(
-        description=BUTTON_LABEL,
+        description=HUB_BUTTON_LABEL if on_hub else BUTTON_LABEL,
         tooltip="Saves your notebooks, then builds one zip file with all your answers and "
-        "exercise notebooks",
+        "exercise notebooks" + (" and hands it in through the hub" if on_hub else ""),
         button_style="primary",
         layout=widgets.Layout(width="auto"),
     )
-    status = widgets.HTML(
+    status = StatusLine(
         value=_status_html(
             "Press it when you have finished. You can press it again after changing an "
-            "answer: the file is rebuilt."
+            + (
+                "answer: the latest hand-in is the one that counts."
+                if on_hub
+                else "answer: the file is rebuilt."
+            )
         )
     )
 
     def on_click(_button: object) -> None:
         button.disabled = True
-        status.value = _status_html("Saving your notebooks and building your submission file…")
+        status.value = _status_html(
+            "Saving your notebooks and building your submission file"
+            + (", then handing it in…" if on_hub else "…")
+        )
         try:
-            done = hand_in(notebook, student, store, out_dir, exercises_dir)
-            status.value = _status_html(done, "done")
+            status.value = hand_in(notebook, student, store, out_dir, exercises_dir, service)
         except (SubmissionError, StoreError, OSError) as error:
             status.value = _status_html(f"No submission file was written: {error}", "error")
         except Exception as error:
@@ -199,10 +239,13 @@ def submit_button(
     return box
 
 
-def _status_html(text: str, kind: str = "info") -> str:
+def _status_html(text: str, kind: str = "info", when: str = "") -> str:
+    """The status line: `text` escaped, with "{when}" (if given) as a <time> the browser
+    shows in the student's own zone (status.js); the kernel's zone is only the fallback."""
     colour = {"info": "inherit", "done": "#1b5e20", "error": "#b71c1c"}[kind]
     prefix = {"info": "", "done": "✓ ", "error": "✗ "}[kind]
-    return (
-        f'<div role="status" aria-live="polite" style="color:{colour}">'
-        f"{html.escape(prefix + text)}</div>"
-    )
+    body = esc(prefix + text)
+    if when:
+        stamp = f'<time datetime="{esc(when)}">{esc(local_time(when))}</time>'
+        body = body.replace("{when}", stamp, 1)
+    return f'<div role="status" aria-live="polite" style="color:{colour}">{body}</div>'

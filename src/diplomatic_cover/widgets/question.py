@@ -7,6 +7,11 @@ from the answer key only when a student who has saved an attempt asks for one.
 
 Options are drawn in the student's own order (`option_order`: shuffled per student unless the
 catalogue marks the question `natural_order`), always the same for the same student.
+
+On a JupyterHub with the kit's course service, a question the catalogue marks `poolable`
+also shows a sharing control (on by default, and it says so): each saved answer then goes
+to the class's live pulse in the background (`hub.sharing`), after the save and never in
+its way. Off a hub the control is not drawn.
 """
 
 from __future__ import annotations
@@ -32,8 +37,18 @@ from diplomatic_cover.answers.catalogue import (
 from diplomatic_cover.answers.identity import Student, current_student
 from diplomatic_cover.answers.numbers import parse_number
 from diplomatic_cover.answers.store import ResponseStore, StoreError
+from diplomatic_cover.hub.client import CourseService
+from diplomatic_cover.hub.sharing import (
+    NOT_SHARED,
+    SENDING,
+    WAITING,
+    PulseLink,
+    SharingChoices,
+    sender_for,
+)
 
 STATIC = paths.package_path("widgets", "static")
+_FROM_ENVIRONMENT: Any = object()  # find the course service in the hub's environment
 
 
 def _clean(question: Question, value: Any) -> tuple[Any, bool, str | None, str]:
@@ -82,6 +97,10 @@ class QuestionWidget(anywidget.AnyWidget):
     message = traitlets.Unicode("").tag(sync=True)
     can_compare = traitlets.Bool(False).tag(sync=True)
     reveal = traitlets.Dict().tag(sync=True)
+    # The live pulse (a poolable question on a hub with the course service; see hub.sharing).
+    pulse_offered = traitlets.Bool(False).tag(sync=True)
+    pulse_sharing = traitlets.Bool(False).tag(sync=True)
+    pulse_status = traitlets.Unicode("").tag(sync=True)
 
     def __init__(
         self,
@@ -90,6 +109,7 @@ class QuestionWidget(anywidget.AnyWidget):
         student: Student | None = None,
         store: ResponseStore | None = None,
         answer_key_path: Path | None = None,
+        pulse_service: CourseService | None = _FROM_ENVIRONMENT,
     ) -> None:
         self.question = question
         self._student = student
@@ -116,6 +136,14 @@ class QuestionWidget(anywidget.AnyWidget):
         self._update_compare(saved is not None and is_answered(question, self.value))
         if saved and saved.get("valid", True):
             self._show_practice(self.value)
+        self._pulse = self._link_pulse(pulse_service)
+        if self._pulse is not None:
+            self.pulse_offered, self.pulse_sharing = True, self._pulse.sharing
+            self.pulse_status = WAITING if self.pulse_sharing else NOT_SHARED
+            if self.pulse_sharing and saved and saved.get("valid", True):
+                self.pulse_status = SENDING
+                self._pulse.answer_saved(self.value)  # a re-run cell brings the pool in line
+            self.observe(self._on_pulse_sharing, names="pulse_sharing")
         self.observe(self._on_value, names="value")
         self.on_msg(self._on_msg)
 
@@ -134,6 +162,33 @@ class QuestionWidget(anywidget.AnyWidget):
             f"Question {self.question.id}: run this cell to show it again "
             "(your saved answer comes back)."
         )
+
+    # -- the live pulse ------------------------------------------------------------------
+
+    def _link_pulse(self, service: CourseService | None) -> PulseLink | None:
+        if not self.question.poolable:
+            return None
+        if service is _FROM_ENVIRONMENT:
+            service = CourseService.on_this_hub()
+        if service is None:
+            return None
+        choices = SharingChoices.beside(self.store.folder)
+        return PulseLink(self.question, sender_for(service), choices, self._pulse_report)
+
+    def _pulse_report(self, status: str) -> None:
+        self.pulse_status = status
+
+    def _saved_value(self) -> Any:
+        """The answer the store holds now, or None (nothing saved, or saved but not valid)."""
+        try:
+            saved = self.store.get_answer(self.student, self.question.notebook, self.question.id)
+        except StoreError:
+            return None
+        return saved["value"] if saved and saved.get("valid", True) else None
+
+    def _on_pulse_sharing(self, change: dict[str, Any]) -> None:
+        if self._pulse is not None:
+            self._pulse.choose(bool(change["new"]), self._saved_value())
 
     def _prediction(self, student: Student) -> dict[str, str]:
         """What a prediction tells the student: answer before the result is shown, or (once
@@ -185,6 +240,8 @@ class QuestionWidget(anywidget.AnyWidget):
                 self.saved_at, self.state, self.message = "", "cleared", self._notices()
                 self._update_compare(False)
                 self.reveal = {}
+                if self._pulse is not None:
+                    self._pulse.answer_saved(None)
                 return
             value, valid, raw, message = _clean(question, change["new"])
             entry = self.store.save_answer(
@@ -202,6 +259,8 @@ class QuestionWidget(anywidget.AnyWidget):
             self.reveal = {}
             if valid:
                 self._show_practice(value)
+        if self._pulse is not None:  # after the save, in the background: never in its way
+            self._pulse.answer_saved(value if valid else None)
 
     def _on_msg(self, _widget: object, content: dict[str, Any], _buffers: list[bytes]) -> None:
         if content.get("event") != "reveal":

@@ -105,7 +105,39 @@ function render({ model, el: host }) {
   });
   const reveal = el("div", { class: "dc-reveal", "aria-live": "polite" });
   footer.append(status, clear, compare);
-  root.append(body, message, footer, reveal);
+  const pulse = pulseControl();
+  root.append(body, message, footer, pulse, reveal);
+
+  // The live pulse (a poolable question on a hub): on by default, and it says so. The kernel
+  // decides whether to offer it (pulse_offered) and reports how sharing went (pulse_status).
+  function pulseControl() {
+    const box = el("input", {
+      type: "checkbox", id: `${uid}-pulse`, class: "dc-pulse-box",
+      "aria-describedby": `${uid}-pulse-note ${uid}-pulse-status`,
+    });
+    const note = el("div", { class: "dc-pulse-note", id: `${uid}-pulse-note`,
+      text: "On by default: untick it to keep this answer to yourself. The class sees only " +
+        "how many chose each answer, never who, and nothing until 5 people have answered." });
+    const pulseStatus = el("div", { class: "dc-pulse-status", id: `${uid}-pulse-status`,
+      role: "status", "aria-live": "polite" });
+    const wrap = el("div", { class: "dc-pulse", "data-pulse": "" },
+      el("label", { class: "dc-choice", for: `${uid}-pulse` }, box,
+        el("span", { text: "Share with the class pulse (anonymous)" })),
+      note, pulseStatus);
+    box.addEventListener("change", () => {
+      model.set("pulse_sharing", box.checked);
+      model.save_changes();
+      pulseStatus.textContent = box.checked ? "Sharing…" : "Taking your answer out…";
+    });
+    const show = () => {
+      wrap.hidden = !model.get("pulse_offered");
+      box.checked = Boolean(model.get("pulse_sharing"));
+      pulseStatus.textContent = model.get("pulse_status") || "";
+    };
+    for (const name of ["pulse_offered", "pulse_sharing", "pulse_status"]) model.on(`change:${name}`, show);
+    show();
+    return wrap;
+  }
 
   let value = model.get("value");
   let lastSent = JSON.stringify(value);
