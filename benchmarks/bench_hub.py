@@ -12,12 +12,19 @@ from npm, the kit's course service, LocalProcessSpawner) on 127.0.0.1 and prints
 4. `dc.pulse` on the projector, in a real kernel of the spawned student's server, over those
    300 answers: one refresh (fetch through the proxy, draw, update the widget), and the
    time from a student's changed answer to the view showing it, with the default 3 s period.
+5. the instructor's side for N students (default 30) handing in real kit submissions (built
+   as benchmarks/bench_grading.py builds them: every question answered, exercise notebooks
+   with the solutions and mistakes, one that loops forever): downloading them through the
+   service, `grade` without running code (a fresh interpreter, best of 3), `grade --execute`
+   (each submission re-run in its sandbox; needs bubblewrap and root), and `return-feedback`
+   sending every page and score back to the service.
 
 Needs root (it creates one Linux user), like the hub tests. Every process it starts is
 ended by pid, and the user is deleted. Figures on this 2-core machine share the cores with
 the hub, the proxy and the service, so they are upper bounds for a dedicated host.
 
     .venv/bin/python benchmarks/bench_hub.py [--students 30] [--pooled 300] [--zip-kb 200]
+        [--changes 20] [--graded 30] [--no-execute] [--jobs 2]
 """
 
 from __future__ import annotations
@@ -31,13 +38,19 @@ import os
 import random
 import shutil
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 import zipfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from bench_grading import build_class
+
+from diplomatic_cover.hub.client import CourseService
 from tests.hub import hubenv, linux_users, realhub
 from tests.hub.kernel import run_code
 from tests.hub.student_kernel import StudentKernel
@@ -110,6 +123,101 @@ def pulse(hub: realhub.RealHub, users: list[str], reads: int) -> None:
     )
 
 
+def instructor_side(
+    hub: realhub.RealHub, users: list[str], teacher: str, execute: bool, jobs: int
+) -> None:
+    """Step 5: real hand-ins from `users`, then download, grade, grade --execute, return."""
+    from diplomatic_cover.grading import grade
+    from diplomatic_cover.grading.sandbox.bubblewrap import unavailable
+    from diplomatic_cover.instructor.feedback_return import main as return_feedback
+
+    work = Path(tempfile.mkdtemp(prefix="bench-hub-grading-"))
+    try:
+        started = time.perf_counter()
+        kinds = build_class(work / "class", len(users), execute=True)
+        zips = sorted((work / "class" / "submissions").iterdir())
+        roster = work / "roster.csv"
+        rows = ["kit_id,hub_user"]
+        for user, path in zip(users, zips, strict=True):
+            CourseService(hub.service_url, hub.token_for(user)).hand_in(path)
+            rows.append(f"{path.stem.removeprefix('submission-')},{user}")
+        roster.write_text("\n".join(rows) + "\n")
+        sizes = [p.stat().st_size for p in zips]
+        print(
+            f"5. {len(users)} real submissions ({kinds}; median "
+            f"{statistics.median(sizes) / 1000:.0f} kB) built and handed in, one per student, "
+            f"in {time.perf_counter() - started:.1f} s"
+        )
+        teacher_service = CourseService(hub.service_url, hub.token_for(teacher))
+        downloads = work / "downloads"
+        downloads.mkdir()
+        started = time.perf_counter()
+        for entry in teacher_service.students():
+            if entry["user"] in users:
+                data, receipt = teacher_service.download(entry["user"])
+                (downloads / f"{entry['user']}-{receipt['id']}.zip").write_bytes(data)
+        print(
+            f"   the instructor lists and downloads all {len(users)} through the service: "
+            f"{time.perf_counter() - started:.2f} s"
+        )
+        runs = []
+        for attempt in range(3):
+            started = time.perf_counter()
+            done = subprocess.run(
+                [sys.executable, "-m", "diplomatic_cover.grading", str(downloads), "--out",
+                 str(work / f"grades-{attempt}"), "--roster", str(roster)],
+                capture_output=True, text=True, check=True,
+            )  # fmt: skip
+            runs.append(time.perf_counter() - started)
+        print(
+            f"   grade (fast, recorded values): {min(runs):.2f} s best of 3 "
+            f"({', '.join(f'{r:.2f}' for r in runs)}), fresh interpreter included; "
+            + done.stdout.strip().splitlines()[0]
+        )
+        if execute:
+            reason = unavailable()
+            if reason:
+                print(f"   grade --execute: not measured ({reason})")
+            else:
+                started = time.perf_counter()
+                summary = grade(
+                    submissions=downloads, out=work / "grades-execute", roster=roster,
+                    execute=True, jobs=jobs, progress=None,
+                )  # fmt: skip
+                wall = time.perf_counter() - started
+                per = sorted(summary.rerun_seconds.values())
+                print(
+                    f"   grade --execute --jobs {jobs}: {wall:.1f} s wall, "
+                    f"{wall / len(users):.2f} s per submission; re-run per submission median "
+                    f"{statistics.median(per):.2f} s, worst {per[-1]:.2f} s"
+                    + (
+                        " (student 7's loops forever, to the 30 s cell limit)"
+                        if len(users) > 7
+                        else ""
+                    )
+                )
+        token_file = work / "token"
+        token_file.write_text(hub.token_for(teacher))
+        sent = []
+        for _ in range(3):
+            started = time.perf_counter()
+            code = return_feedback(
+                grades=work / "grades-0", hub=hub.url, roster=roster, token_file=token_file,
+                stdout=open(os.devnull, "w"),  # noqa: SIM115
+            )  # fmt: skip
+            sent.append(time.perf_counter() - started)
+        mine = CourseService(hub.service_url, hub.token_for(users[0])).my_feedback()
+        pages = len(list((work / "grades-0" / "feedback").glob("*.html")))
+        print(
+            f"   return-feedback to {len(users)} students ({pages} pages, exit {code}): "
+            f"{min(sent):.2f} s best of 3 ({', '.join(f'{r:.2f}' for r in sent)}), "
+            f"{1000 * min(sent) / len(users):.0f} ms per student; the first student reads "
+            f"{'their page' if mine and mine['page'] else 'NOTHING'} back"
+        )
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def projector(hub: realhub.RealHub, viewer: str, users: list[str], trials: int) -> None:
     """dc.pulse in a real kernel: the cost of a refresh and answer-to-screen latency."""
     with StudentKernel(hub, viewer) as kernel:
@@ -160,6 +268,9 @@ def main() -> None:
     parser.add_argument("--zip-kb", type=int, default=200)
     parser.add_argument("--reads", type=int, default=200)
     parser.add_argument("--changes", type=int, default=20, help="answer changes the view times")
+    parser.add_argument("--graded", type=int, default=30, help="students graded in step 5")
+    parser.add_argument("--no-execute", action="store_true", help="skip grade --execute")
+    parser.add_argument("--jobs", type=int, default=2, help="grade --execute --jobs")
     args = parser.parse_args()
     if os.geteuid() != 0:
         sys.exit("run as root: the benchmark creates a Linux user for the spawned server")
@@ -174,10 +285,11 @@ def main() -> None:
     spawner_user = prefix + "s1"
     # Only the spawned student needs a Linux account; the others only call the service.
     hub_users = [spawner_user] + [f"{prefix}p{i}" for i in range(1, args.pooled)]
+    teacher = f"{prefix}teacher"  # a hub user only: grades off the hub, never spawns
     hub = realhub.RealHub(env=env, folder=folder, run_id=run_id)
     try:
         linux_users.create(spawner_user)
-        hub_start = hub.start([spawner_user], [])
+        hub_start = hub.start([spawner_user, teacher], [teacher])
         spawn = hub.start_server(spawner_user)
         started = time.perf_counter()
         output = run_code(hub, spawner_user, "print(6 * 7)")
@@ -205,6 +317,8 @@ def main() -> None:
         hand_in_at_once(hub, hub_users[: args.students], data, "again, tokens cached")
         pulse(hub, hub_users[: args.pooled], args.reads)
         projector(hub, spawner_user, hub_users[: args.pooled], args.changes)
+        if args.graded:
+            instructor_side(hub, hub_users[: args.graded], teacher, not args.no_execute, args.jobs)
         print("load average at end: {:.1f} {:.1f} {:.1f}".format(*os.getloadavg()))
     finally:
         hub.stop()

@@ -95,7 +95,60 @@ def build_parser() -> argparse.ArgumentParser:
     from diplomatic_cover.grading.command import add_arguments as add_grade_arguments
 
     add_grade_arguments(sub.add_parser("grade", help=GRADE_HELP))
+    _add_hub_commands(sub)
     return parser
+
+
+def _add_hub_commands(sub: argparse._SubParsersAction) -> None:
+    """`link` and `return-feedback`: handing the class copy out and feedback back."""
+    link = sub.add_parser(
+        "link", help="print the nbgitpuller link that pulls the class copy into each student's hub"
+    )
+    link.add_argument("--hub", required=True, metavar="URL", help="the hub students sign in to")
+    link.add_argument(
+        "--repo", required=True, metavar="URL", help="the class copy's git repository"
+    )
+    link.add_argument("--branch", default="", help="its branch (default: the repository's own)")
+    link.add_argument(
+        "--path",
+        default="notebooks/00_start_here.ipynb",
+        metavar="FILE",
+        help="the notebook to open, inside the repository (default: %(default)s)",
+    )
+    back = sub.add_parser(
+        "return-feedback",
+        help="send each student their feedback page and scores: to the hub's course service, "
+        "or as Moodle's feedback zip or Canvas's re-upload files",
+    )
+    back.add_argument(
+        "--grades", type=Path, required=True, metavar="DIR", help="the folder grade --out wrote"
+    )
+    where = back.add_mutually_exclusive_group(required=True)
+    where.add_argument("--hub", metavar="URL", help="the hub whose course service gets them")
+    where.add_argument(
+        "--moodle-zip", type=Path, metavar="FILE", help="write Moodle's 'upload feedback files' zip"
+    )
+    where.add_argument(
+        "--canvas-dir", type=Path, metavar="DIR", help="write files named for Canvas's re-upload"
+    )
+    back.add_argument(
+        "--roster",
+        type=Path,
+        metavar="FILE",
+        help="CSV with kit_id and hub_user (hub) or lms_id (Moodle participant id)",
+    )
+    back.add_argument(
+        "--token-file",
+        type=Path,
+        metavar="FILE",
+        help="a file holding your hub API token (default: $JUPYTERHUB_API_TOKEN)",
+    )
+    back.add_argument(
+        "--only", action="append", metavar="ID", help="only this student (kit id; repeatable)"
+    )
+    back.add_argument(
+        "--dry-run", action="store_true", help="list what would go where; send and write nothing"
+    )
 
 
 INSTRUCTOR_ONLY = (
@@ -121,6 +174,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from diplomatic_cover.grading.command import run_from_args
 
         return run_from_args(args)
+    if args.command == "link":
+        from diplomatic_cover.hub.link import main as link_main
+
+        return link_main(hub=args.hub, repo=args.repo, branch=args.branch, path=args.path)
     try:
         if args.command == "build-exercises":
             from diplomatic_cover.instructor.authoring import main as build_main
@@ -132,12 +189,21 @@ def main(argv: Sequence[str] | None = None) -> int:
             return release_main(
                 out=args.out, with_key=args.with_key, allow_modified=args.allow_modified
             )
+        if args.command == "return-feedback":
+            from diplomatic_cover.instructor.feedback_return import main as return_main
+
+            return return_main(
+                grades=args.grades, hub=args.hub, moodle_zip=args.moodle_zip,
+                canvas_dir=args.canvas_dir, roster=args.roster, token_file=args.token_file,
+                only=args.only, dry_run=args.dry_run,
+            )  # fmt: skip
     except ModuleNotFoundError as error:
         # The class copy leaves out the whole instructor package (see instructor/release.py).
         if error.name not in (
             "diplomatic_cover.instructor",
             "diplomatic_cover.instructor.authoring",
             "diplomatic_cover.instructor.release",
+            "diplomatic_cover.instructor.feedback_return",
         ):
             raise
         print(INSTRUCTOR_ONLY.format(command=args.command), file=sys.stderr)

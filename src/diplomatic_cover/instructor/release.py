@@ -484,6 +484,19 @@ def main(
     0 when done, else 1.
     """
     stdout, stderr = stdout or sys.stdout, stderr or sys.stderr
+    from diplomatic_cover.instructor import class_repo
+
+    if class_repo.is_class_repo(out):  # a git repository: refreshed in place and committed
+        here = sys.modules[__name__]
+        settings = {"root": root, "allow_modified": list(allow_modified)}
+        return class_repo.main(
+            out=out,
+            releasing=here,
+            with_key=with_key,
+            settings=settings,
+            stdout=stdout,
+            stderr=stderr,
+        )
     if with_key:
         try:
             keys = release_keys(out=out, notebooks=with_key, root=root)

@@ -1,0 +1,223 @@
+"""The instructor's side on a real hub: send the link, grade the hand-ins, return feedback.
+
+Five students hand in real kit submissions (built by the kit's own store and hand-in) with
+their own tokens; the instructor downloads them through the course service, grades them with
+`diplomatic-cover grade`, and returns the feedback with `diplomatic-cover return-feedback`.
+Each student then reads their own page with their own token, and cannot read a classmate's.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import http.cookiejar
+import os
+import re
+import subprocess
+import urllib.parse
+import urllib.request
+from unittest import mock
+
+import pytest
+
+from diplomatic_cover.answers.identity import Student
+from diplomatic_cover.cli import main as cli_main
+from diplomatic_cover.grading.results import read_results
+from diplomatic_cover.hub.client import CourseService, ServiceError
+from tests.grading.kit import correct, good_answers, hand_in, write_config, wrong
+from tests.hub.kernel import run_code
+from tests.hub.realhub import PASSWORD
+
+
+def _service(hub, user):
+    return CourseService(url=hub.service_url, token=hub.token_for(user))
+
+
+def _kit_student(number):
+    return Student(f"student-{number}", f"Student Number{number}")
+
+
+def _answers(number):
+    """Students 1-3 answer well, 4 and 5 make mistakes (so the scores differ)."""
+    if number <= 3:
+        return good_answers(), {"ex1.by-decade": correct("ex1.by-decade")}
+    return {"02.arrest-or-expel": "evidence"}, {"ex1.by-decade": wrong("ex1.by-decade")}
+
+
+@pytest.fixture(scope="module")
+def course(hub, accounts, tmp_path_factory):
+    """The class handed in, the instructor downloaded and graded: (folder, grades, roster)."""
+    folder = tmp_path_factory.mktemp("instructor")
+    config = write_config(folder / "instructors")
+    for number, user in enumerate(accounts.students, start=1):
+        answers, checks = _answers(number)
+        built = hand_in(folder / "class", _kit_student(number), answers=answers, checks=checks)
+        receipt = _service(hub, user).hand_in(built)
+        assert receipt["user"] == user
+    teacher = _service(hub, accounts.instructor)
+    downloads = folder / "downloads"
+    downloads.mkdir()
+    for entry in teacher.students():
+        if entry["user"] not in accounts.students:
+            continue
+        data, receipt = teacher.download(entry["user"])
+        (downloads / f"{entry['user']}-{receipt['id']}.zip").write_bytes(data)
+    roster = folder / "roster.csv"
+    with open(roster, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["kit_id", "name", "hub_user"])
+        for number, user in enumerate(accounts.students, start=1):
+            writer.writerow([f"student-{number}", f"Student Number{number}", user])
+    grades = folder / "grades"
+    code = cli_main(
+        ["grade", str(downloads), "--out", str(grades), "--config", str(config), "--roster",
+         str(roster)]
+    )  # fmt: skip
+    assert code == 0
+    return folder, grades, roster
+
+
+def _return(hub, accounts, course, *extra, user=None):
+    folder, grades, roster = course
+    token_file = folder / f"token-{user or accounts.instructor}"
+    token_file.write_text(hub.token_for(user or accounts.instructor) + "\n")
+    args = ["return-feedback", "--grades", str(grades), "--hub", hub.url, "--token-file"]
+    return cli_main([*args, str(token_file), "--roster", str(roster), *extra])
+
+
+def test_the_instructor_graded_every_hand_in(course, accounts):
+    results = read_results(course[1] / "results.json")
+    assert sorted(results) == [f"student-{n}" for n in range(1, 6)]
+    assert all(r.status == "graded" for r in results.values())
+    assert results["student-1"].total > results["student-5"].total
+
+
+def test_a_dry_run_lists_each_hub_user_and_sends_nothing(hub, accounts, course, capsys):
+    before = [_service(hub, user).my_feedback() for user in accounts.students]
+    assert _return(hub, accounts, course, "--dry-run") == 0
+    out = capsys.readouterr().out
+    for number, user in enumerate(accounts.students, start=1):
+        assert f"student-{number} (Student Number{number}) -> {user}: would send" in out
+    assert "Would send: 5 of 5 student(s)" in out
+    assert [_service(hub, user).my_feedback() for user in accounts.students] == before
+
+
+def test_a_roster_naming_a_stranger_is_refused_for_that_student(hub, accounts, course, capsys):
+    folder, grades, _ = course
+    wrong_roster = folder / "wrong-roster.csv"
+    wrong_roster.write_text(f"kit_id,hub_user\nstudent-1,{accounts.prefix}nobody\n")
+    token_file = folder / "teacher-token"
+    token_file.write_text(hub.token_for(accounts.instructor))
+    code = cli_main(
+        ["return-feedback", "--grades", str(grades), "--hub", hub.url, "--token-file",
+         str(token_file), "--roster", str(wrong_roster), "--only", "student-1", "--dry-run"]
+    )  # fmt: skip
+    out = capsys.readouterr().out
+    assert code == 1
+    assert f"hub user '{accounts.prefix}nobody' is unknown to the hub" in out
+
+
+def test_a_students_token_cannot_return_feedback(hub, accounts, course, capsys):
+    assert _return(hub, accounts, course, user=accounts.student(2)) == 2
+    assert "does not teach this course" in capsys.readouterr().err
+
+
+def test_each_student_reads_their_own_feedback_and_no_one_elses(hub, accounts, course, capsys):
+    grades = course[1]
+    assert _return(hub, accounts, course) == 0
+    assert "Sent: 5 of 5 student(s) with a feedback page" in capsys.readouterr().out
+    results = read_results(grades / "results.json")
+    for number, user in enumerate(accounts.students, start=1):
+        key = f"student-{number}"
+        own = _service(hub, user).my_feedback()
+        assert own["page"] == (grades / "feedback" / f"{key}.html").read_text("utf-8")
+        assert own["scores"]["total"] == results[key].total
+        assert own["scores"]["max_total"] == results[key].max_total
+        classmate = accounts.students[number % 5]
+        with pytest.raises(ServiceError) as refused:
+            _service(hub, user).feedback_of(classmate)
+        assert refused.value.status == 403
+
+
+def test_a_student_reads_their_feedback_from_their_own_kernel(hub, accounts, course):
+    student = accounts.student(4)
+    hub.start_server(student)
+    out = run_code(
+        hub,
+        student,
+        "from diplomatic_cover.hub.client import CourseService\n"
+        "mine = CourseService.from_environment().my_feedback()\n"
+        "print(mine['scores']['total'], 'Student Number4' in mine['page'])",
+    )
+    assert not out["error"], out["error"]
+    total = read_results(course[1] / "results.json")["student-4"].total
+    assert out["stdout"].split() == [f"{total}", "True"]
+
+
+def _signed_in(hub, user):
+    """A browser-like session signed in through the hub's login page."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    with opener.open(f"{hub.url}/hub/login", timeout=30) as page:
+        xsrf = re.search(r'name="_xsrf" value="([^"]+)"', page.read().decode())
+    fields = {"username": user, "password": PASSWORD, **({"_xsrf": xsrf.group(1)} if xsrf else {})}
+    opener.open(
+        urllib.request.Request(
+            f"{hub.url}/hub/login", data=urllib.parse.urlencode(fields).encode(), method="POST"
+        ),
+        timeout=30,
+    ).close()
+    return opener
+
+
+@pytest.fixture(scope="module")
+def released_repo(hub):
+    """The instructor's class-copy repository, filled and committed by `release --out`."""
+    repo = hub.folder / "diplomatic-cover-class"  # the hub's folder: students can read it
+    subprocess.run(["git", "init", "--quiet", "--initial-branch=main", str(repo)], check=True)
+    identity = {f"GIT_{r}_{k}": v for r in ("AUTHOR", "COMMITTER")
+                for k, v in (("NAME", "Teacher"), ("EMAIL", "teacher@example.edu"))}  # fmt: skip
+    with mock.patch.dict(os.environ, identity):
+        assert cli_main(["release", "--out", str(repo)]) == 0
+    for path in [repo, *repo.rglob("*")]:
+        if not path.is_symlink():
+            path.chmod(
+                path.stat().st_mode | 0o755 if path.is_dir() else path.stat().st_mode | 0o444
+            )
+    return str(repo)
+
+
+def test_the_link_brings_the_released_class_copy_to_a_student(hub, accounts, released_repo, capsys):
+    student = accounts.student(4)
+    hub.start_server(student)
+    assert cli_main(["link", "--hub", hub.url, "--repo", released_repo, "--branch", "main"]) == 0
+    link = capsys.readouterr().out.strip()
+    with _signed_in(hub, student).open(link, timeout=60) as page:
+        landed, body = page.url, page.read().decode()
+    assert landed.startswith(f"{hub.url}/user/{student}/git-pull?")
+    data = {
+        name: urllib.parse.unquote(html.unescape(value))
+        for name, value in re.findall(r'data-([a-z-]+)="([^"]*)"', body)
+    }
+    assert data["repo"] == released_repo and data["branch"] == "main"
+    assert data["path"] == "lab/tree/diplomatic-cover-class/notebooks/00_start_here.ipynb"
+    # What the page's script does next: pull, then open base-url + path.
+    query = urllib.parse.urlencode(
+        {"repo": data["repo"], "branch": data["branch"], "targetpath": data["targetpath"]}
+    )
+    token = hub.token_for(student)
+    pulled = hub.request(
+        "GET", f"{hub.url}/user/{student}/git-pull/api?{query}", token=token, timeout=120
+    )
+    assert b'"phase": "finished"' in pulled.body, pulled.body[-300:]
+
+    def listed(path):
+        reply = hub.request("GET", f"{hub.url}/user/{student}/api/contents/{path}", token=token)
+        return reply.json() if reply.status == 200 else None
+
+    opened = listed(data["path"].removeprefix("lab/tree/"))
+    assert opened is not None and opened["type"] == "notebook"
+    top = {entry["name"] for entry in listed(data["targetpath"])["content"]}
+    assert {"CLASS_COPY.md", "binder", "notebooks", "exercises", "src"} <= top
+    assert "instructors" not in top
+    assert listed(f"{data['targetpath']}/src/diplomatic_cover/questions/answer_key") is None
