@@ -6,6 +6,7 @@ notebook edited since the last commit is refused unless named; outputs JupyterLa
 not count; `build-exercises` never overwrites a student copy someone changed.
 """
 
+import io
 import json
 import shutil
 import subprocess
@@ -92,6 +93,25 @@ def test_a_guided_notebook_edited_since_the_commit_is_refused_unless_named(kit, 
     assert not (tmp_path / "refused").exists()
     release(out=tmp_path / "class", root=kit, allow_modified=["05_expulsion_record"])
     assert "LOG_SCALE = True" in (tmp_path / "class" / NOTEBOOK).read_text(encoding="utf-8")
+
+
+def test_a_class_copy_repository_is_refreshed_under_the_same_rule(kit, tmp_path, monkeypatch):
+    for role in ("AUTHOR", "COMMITTER"):
+        monkeypatch.setenv(f"GIT_{role}_NAME", "Ana Teacher")
+        monkeypatch.setenv(f"GIT_{role}_EMAIL", "ana.teacher@example.edu")
+    repo = tmp_path / "class-repo"
+    repo.mkdir()
+    git(repo, "init", "-q")
+    path = kit / NOTEBOOK
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    next(c for c in notebook["cells"] if c["cell_type"] == "code")["source"] = ["LOG = 1\n"]
+    path.write_text(json.dumps(notebook, indent=1), encoding="utf-8")
+    said = io.StringIO()
+    assert main(out=repo, root=kit, stderr=said) == 1  # refused: nothing committed
+    assert "05_expulsion_record.ipynb" in said.getvalue() and "--allow-modified" in said.getvalue()
+    assert subprocess.run(["git", "-C", str(repo), "log"], capture_output=True).returncode != 0
+    assert main(out=repo, root=kit, allow_modified=["05_expulsion_record"]) == 0
+    assert "LOG = 1" in (repo / NOTEBOOK).read_text(encoding="utf-8")
 
 
 def test_outputs_saved_by_jupyterlab_are_not_a_change(kit):

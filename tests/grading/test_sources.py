@@ -1,13 +1,13 @@
 """Where uploads come from: one interface (`ingest.UploadSource`) for every source.
 
 An LMS download and a plain folder are read by `FolderSource`; a source that vouches for its
-files (the hub's storage, next) hands each one over with the account it came from. The
+files hands each one over with the account it came from. Here that is the hub service's own
+storage (written by `hub.storage.CourseStorage`, read by `hub.inbox.from_storage`), through
+the few lines `grade --from-hub` will need. The
 rules after that are the same for all: an upload counts for its account, and every row has
 an owner that says which grading shard it belongs to.
 """
 
-import hashlib
-import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,6 +27,9 @@ from diplomatic_cover.grading.ingest import (
     shard_of,
 )
 from diplomatic_cover.grading.roster import assign_students, read_roster
+from diplomatic_cover.hub.inbox import from_storage
+from diplomatic_cover.hub.names import folder_for
+from diplomatic_cover.hub.storage import CourseStorage
 from tests.grading.hostile.corpus import (
     ANA,
     BEN,
@@ -47,60 +50,45 @@ def config(tmp_path):
     return write_config(tmp_path / "instructors")
 
 
-class Inbox:
-    """A source in the hub storage's layout: `<user>/<id>.zip` beside its `<id>.json` receipt.
+class HubStorage:
+    """The hub service's storage folder as a source: what `grade --from-hub` will wrap.
 
-    What `grade --from-hub` will read, written here as a user of the interface would.
+    `hub.inbox.from_storage` gives each hub user's newest hand-in with the service's
+    receipt; the source says whose it is and what the service received.
     """
 
     def __init__(self, root: Path) -> None:
         self.root = root
 
-    def keep(self, user: str, path: Path, received_at: str) -> dict:
-        data = path.read_bytes()
-        receipt = {
-            "id": f"{received_at.replace(':', '')}-{user}",
-            "user": user,
-            "received_at": received_at,
-            "size": len(data),
-            "sha256": hashlib.sha256(data).hexdigest(),
-            "filename": path.name,
-        }
-        folder = self.root / user
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / f"{receipt['id']}.zip").write_bytes(data)
-        (folder / f"{receipt['id']}.json").write_text(json.dumps(receipt), encoding="utf-8")
-        return receipt
-
     def arrivals(self) -> Iterator[Arrival]:
-        for path in sorted(self.root.glob("*/*.json")):
-            receipt = json.loads(path.read_text(encoding="utf-8"))
-            label = f"hub:{receipt['user']}/{receipt['id']}.zip"
-            yield Arrival(
-                path=path.with_suffix(".zip"),
-                label=label,
-                upload=Upload(label, Account(HUB, receipt["user"]), receipt["received_at"]),
-                sha256=receipt["sha256"],
-            )
+        for handed in from_storage(self.root):
+            account = Account(HUB, handed.user)
+            upload = Upload(handed.source, account, handed.received_at)
+            yield Arrival(handed.path, handed.source, upload, handed.receipt.get("sha256", ""))
+
+
+def stored(tmp_path):
+    """A course service's storage, as the service writes it."""
+    return CourseStorage(tmp_path / "course")
 
 
 def test_a_folder_and_a_hub_inbox_are_both_sources():
     assert isinstance(FolderSource(Path("submissions")), UploadSource)
-    assert isinstance(Inbox(Path("inbox")), UploadSource)
+    assert isinstance(HubStorage(Path("course")), UploadSource)
 
 
 def test_graded_from_a_hub_inbox_an_upload_counts_for_its_hub_user(tmp_path, config):
-    inbox = Inbox(tmp_path / "hub")
-    inbox.keep("asilva", full_marks(tmp_path / "a", ANA), "2026-12-07T10:31:00Z")
+    storage = stored(tmp_path)
+    storage.save_submission("asilva", full_marks(tmp_path / "a", ANA).read_bytes())
     forged = rehash(
         hand_in(tmp_path / "eve", ANA),  # Eve types Ana's name and dates her file 2099
         tmp_path / "forged.zip",
         set_manifest(created="2099-01-01T00:00:00.000Z"),
     )
-    inbox.keep("emallory", forged, "2026-12-07T11:00:00Z")
+    storage.save_submission("emallory", forged.read_bytes())
     roster = tmp_path / "roster.csv"
     roster.write_text("kit_id,hub_user,name\nana-silva,asilva,Ana\neve-mallory,emallory,Eve\n")
-    grade(submissions=inbox, out=tmp_path / "g", config=config, roster=roster)
+    grade(submissions=HubStorage(storage.root), out=tmp_path / "g", config=config, roster=roster)
     rows = grades(tmp_path / "g")
     assert rows["ana-silva"]["total"] == FULL and rows["ana-silva"]["source"].startswith(
         "hub:asilva/"
@@ -111,16 +99,27 @@ def test_graded_from_a_hub_inbox_an_upload_counts_for_its_hub_user(tmp_path, con
 
 
 def test_a_file_that_is_not_the_one_the_hub_received_is_refused(tmp_path, config):
-    inbox = Inbox(tmp_path / "hub")
-    receipt = inbox.keep("asilva", full_marks(tmp_path / "a", ANA), "2026-12-07T10:31:00Z")
-    stored = tmp_path / "hub" / "asilva" / f"{receipt['id']}.zip"
-    shutil.copy(full_marks(tmp_path / "b", ANA), stored)  # the same student, another file
+    storage = stored(tmp_path)
+    receipt = storage.save_submission("asilva", full_marks(tmp_path / "a", ANA).read_bytes())
+    kept = storage.root / "submissions" / folder_for("asilva") / f"{receipt['id']}.zip"
+    shutil.copy(full_marks(tmp_path / "b", ANA), kept)  # the same student, another file
     roster = tmp_path / "roster.csv"
     roster.write_text("kit_id,hub_user,name\nana-silva,asilva,Ana\n")
-    grade(submissions=inbox, out=tmp_path / "g", config=config, roster=roster)
+    grade(submissions=HubStorage(storage.root), out=tmp_path / "g", config=config, roster=roster)
     assert grades(tmp_path / "g")["ana-silva"]["status"] == "damaged submission"
     (problem,) = problems_about(tmp_path / "g", "hub:asilva")
     assert "SHA-256 differs from the receipt's" in problem["problem"]
+
+
+def test_a_damaged_hand_in_is_that_hub_users_damaged_submission(tmp_path, config):
+    storage = stored(tmp_path)
+    storage.save_submission("asilva", full_marks(tmp_path / "a", ANA).read_bytes()[:2000])
+    roster = tmp_path / "roster.csv"
+    roster.write_text("kit_id,hub_user,name\nana-silva,asilva,Ana\n")
+    grade(submissions=HubStorage(storage.root), out=tmp_path / "g", config=config, roster=roster)
+    assert grades(tmp_path / "g")["ana-silva"]["status"] == "damaged submission"
+    (problem,) = problems_about(tmp_path / "g", "hub:asilva")
+    assert "not a readable zip file" in problem["problem"]
 
 
 def test_every_row_has_an_owner_and_one_accounts_rows_share_a_shard(tmp_path):

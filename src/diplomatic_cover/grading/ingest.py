@@ -35,13 +35,14 @@ accept any source; a path is read as a `FolderSource`.
 | a plain folder, or one zip     | `FolderSource(path)`     | None: no account (`Account(FOLDER)`) |
 | the hub's storage folder       | next: `grade --from-hub` | `Upload(account=Account(HUB, user))` |
 
-The hub's source is a few lines over `hub/storage.py`'s layout: for each
-`submissions/<user folder>/<id>.json` receipt `{id, user, received_at, size, sha256,
-filename}`, yield `Arrival(path=<id>.zip, label=f"hub:{user}/{id}.zip",
-upload=Upload(source=label, account=Account(HUB, user), received_at=receipt["received_at"]),
-sha256=receipt["sha256"])`. The collector refuses a file whose SHA-256 is not the one the
-source recorded; the rest (caps, manifest checks, rows, flags) is shared, and a roster's
-`hub_user` column maps hub users to kit ids.
+The hub's source is a few lines over `hub.inbox` (`from_storage(root)` or
+`from_service(service, into)`, each giving every hub user's newest `HandIn` with the
+service's receipt): for each, yield `Arrival(path=h.path, label=h.source,
+upload=Upload(h.source, Account(HUB, h.user), h.received_at), sha256=h.receipt["sha256"])`
+(`tests/grading/test_sources.py` has it, over a real `CourseStorage`). The collector refuses
+a file whose SHA-256 is not the one the source recorded, or that cannot be read, as that hub
+user's damaged submission; the rest (caps, manifest checks, rows, flags) is shared, and a
+roster's `hub_user` column maps hub users to kit ids.
 
 Grading shards (`--shard I/N`) need nothing more: every shard collects every file and
 resolves identities (so resubmissions and shared names are seen whole), then keeps the rows
@@ -710,17 +711,24 @@ class Collector:
         if not where.disk.name.lower().endswith(".zip"):
             self._not_a_submission(where)
             return
-        if sha256 and _file_sha256(where.disk) != sha256.lower():
-            self.problem(
-                where.label,
-                "not the file its source received (its SHA-256 differs from the receipt's): "
-                "changed or damaged since",
-                guess=(upload.account if upload else None, ""),
-            )
-            return
+        if sha256:
+            try:
+                same = _file_sha256(where.disk) == sha256.lower()
+            except OSError as error:
+                self.problem(where.label, f"could not be read ({error.strerror or error})",
+                             guess=self._guess(where, upload))  # fmt: skip
+                return
+            if not same:
+                self.problem(
+                    where.label,
+                    "not the file its source received (its SHA-256 differs from the receipt's): "
+                    "changed or damaged since",
+                    guess=self._guess(where, upload),
+                )
+                return
         if self._out_of_budget:
             self.problem(where.label, "not read: the run's reading budget was spent", NOT_GRADED,
-                         guess=self._guess(where))  # fmt: skip
+                         guess=self._guess(where, upload))  # fmt: skip
             return
         upload = upload or self._upload_of(where)
         try:
@@ -730,18 +738,18 @@ class Collector:
                 else:
                     self._container(archive, where, depth=1, upload=upload)
         except TooBig as error:
-            self._too_big(where, error)  # the whole file: one problem, however deep it was
+            self._too_big(where, error, upload)  # the whole file: one problem, however deep
         except zip_errors() as error:
             self.problem(
                 where.label,
                 f"not a readable zip file ({error}); it may be damaged or cut short",
-                guess=self._guess(where),
+                guess=self._guess(where, upload),
             )
 
-    def _too_big(self, where: _Where, error: TooBig) -> None:
+    def _too_big(self, where: _Where, error: TooBig, upload: Upload | None = None) -> None:
         if self.budget.spent:
             self._out_of_budget = True
-        self.problem(where.label, str(error), guess=self._guess(where))
+        self.problem(where.label, str(error), guess=self._guess(where, upload))
 
     def _not_a_submission(self, where: _Where) -> None:
         self.problem(
@@ -752,11 +760,15 @@ class Collector:
         )
 
     @staticmethod
-    def _guess(where: _Where) -> tuple[Account | None, str]:
-        """(account, kit id) a file that could not be read probably belongs to."""
+    def _guess(where: _Where, upload: Upload | None = None) -> tuple[Account | None, str]:
+        """(account, kit id) a file that could not be read probably belongs to: the account
+        its source vouched for, else the one an LMS name gives."""
         parts = where.parts
         lms = parse_lms_name(parts)
         kit = kit_id_in_name(parts[-1]) if parts else ""
+        if upload is not None and upload.account.id:
+            original = upload.original_name.split("/")[-1]
+            return upload.account, kit or kit_id_in_name(original)
         if lms is not None:
             original = lms.original_name.split("/")[-1]
             return lms.account, kit or kit_id_in_name(original)
@@ -842,12 +854,12 @@ class Collector:
         except TooBig as error:
             if not boundary:
                 raise
-            self._too_big(inner, error)
+            self._too_big(inner, error, upload)
         except zip_errors() as error:
             self.problem(
                 inner.label,
                 f"not a readable zip file ({error}); it may be damaged or cut short",
-                guess=self._guess(inner),
+                guess=self._guess(inner, upload),
             )
 
     def _upload_of(self, where: _Where, info: zipfile.ZipInfo | None = None) -> Upload | None:
@@ -880,7 +892,7 @@ class Collector:
         data: bytes | None = None,
         received: str = "",
     ) -> None:
-        guess = self._guess(where)
+        guess = self._guess(where, upload)
         upload = (
             upload
             or self._upload_of(where)
@@ -902,7 +914,7 @@ class Collector:
             manifest = validate_manifest(manifest, where.parts[-1])
             check_files(manifest, members.digests, where.parts[-1])
         except TooBig as error:
-            self._too_big(where, error)
+            self._too_big(where, error, upload)
             return
         except (SubmissionError, ValueError) as error:
             message = str(error).split(" Build the file again")[0]

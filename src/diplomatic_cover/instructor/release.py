@@ -488,8 +488,14 @@ def main(
 
     if class_repo.is_class_repo(out):  # a git repository: refreshed in place and committed
         here = sys.modules[__name__]
+        settings = {"root": root, "allow_modified": list(allow_modified)}
         return class_repo.main(
-            out=out, releasing=here, with_key=with_key, stdout=stdout, stderr=stderr
+            out=out,
+            releasing=here,
+            with_key=with_key,
+            settings=settings,
+            stdout=stdout,
+            stderr=stderr,
         )
     if with_key:
         try:
