@@ -95,6 +95,9 @@ def build_parser() -> argparse.ArgumentParser:
     from diplomatic_cover.grading.command import add_arguments as add_grade_arguments
 
     add_grade_arguments(sub.add_parser("grade", help=GRADE_HELP))
+    from diplomatic_cover.grading.command import MERGE_HELP, add_merge_arguments
+
+    add_merge_arguments(sub.add_parser("merge-grades", help=MERGE_HELP))
     _add_hub_commands(sub)
     return parser
 
@@ -174,6 +177,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from diplomatic_cover.grading.command import run_from_args
 
         return run_from_args(args)
+    if args.command == "merge-grades":
+        from diplomatic_cover.grading.command import run_merge_from_args
+
+        return run_merge_from_args(args)
     if args.command == "link":
         from diplomatic_cover.hub.link import main as link_main
 

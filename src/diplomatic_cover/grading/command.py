@@ -1,7 +1,9 @@
-"""The `grade` command's flags, defined once for `cli.py` and `python -m diplomatic_cover.grading`.
+"""The `grade` and `merge-grades` commands' flags, defined once for `cli.py` (and, for
+`grade`, `python -m diplomatic_cover.grading`).
 
 `cli.py` adds a `grade` sub-command with `add_arguments(sub.add_parser("grade", ...))` and
-runs it with `run_from_args(args)`; this module imports nothing heavy.
+runs it with `run_from_args(args)`, and `merge-grades` likewise with `add_merge_arguments`
+and `run_merge_from_args`; this module imports nothing heavy.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import argparse
 from pathlib import Path
 
 HELP = "grade a folder of submissions (or an LMS bulk download) into gradebook files"
+MERGE_HELP = "merge the output folders of `grade --shard I/N` into one gradebook"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -90,6 +93,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="score widget answers by the answer key's current rules even where the earlier "
         "grades in --out used older ones (by default those scores are kept as they were)",
     )
+    parser.add_argument(
+        "--shard",
+        metavar="I/N",
+        help="grade only shard I of N (I counts from 0): every file is read, only the "
+        "accounts of this shard are graded, and --out gets a shard's output for merge-grades",
+    )
 
 
 def run_from_args(args: argparse.Namespace) -> int:
@@ -97,6 +106,7 @@ def run_from_args(args: argparse.Namespace) -> int:
     from diplomatic_cover.grading.run import cli_grade
 
     return cli_grade(
+        shard=args.shard,
         submissions=args.submissions,
         out=args.out,
         roster=args.roster,
@@ -108,6 +118,45 @@ def run_from_args(args: argparse.Namespace) -> int:
         memory_mb=args.memory_mb,
         no_isolation=args.no_isolation,
         deadline=args.deadline,
+        course=args.course,
+        rescore=args.rescore,
+    )
+
+
+def add_merge_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the `merge-grades` flags to `parser`."""
+    parser.add_argument(
+        "shards",
+        type=Path,
+        nargs="+",
+        metavar="DIR",
+        help="every shard's --out folder (grade --shard 0/N ... N-1/N), each once",
+    )
+    parser.add_argument(
+        "--out", type=Path, required=True, metavar="DIR", help="folder for grades and feedback"
+    )
+    parser.add_argument(
+        "--config",
+        type=Path,
+        metavar="FILE",
+        help="the grading configuration the shards used (default: instructors/grading.toml)",
+    )
+    parser.add_argument("--course", default="", help="course name shown on feedback pages")
+    parser.add_argument(
+        "--rescore",
+        action="store_true",
+        help="merge into a folder whose earlier grades used older scoring rules",
+    )
+
+
+def run_merge_from_args(args: argparse.Namespace) -> int:
+    """Run `merge-grades` with parsed flags; the exit code."""
+    from diplomatic_cover.grading.merge import cli_merge
+
+    return cli_merge(
+        folders=args.shards,
+        out=args.out,
+        config=args.config,
         course=args.course,
         rescore=args.rescore,
     )

@@ -111,6 +111,7 @@ from diplomatic_cover.grading.roster import (
     assign_students,
     read_roster,
 )
+from diplomatic_cover.grading.shards import Shard, ShardRun, parse_shard, write_shard
 from diplomatic_cover.safe_files import StoreError, atomic_write_bytes, file_lock
 
 RESULTS = "results.json"
@@ -139,15 +140,24 @@ class GradeSummary:
     rerun_seconds: dict[str, float] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     kept_rules: dict[str, int] = field(default_factory=dict)
+    shard: str = ""
+    shards_merged: int = 0
 
     def __str__(self) -> str:
         mode = "re-run (--execute)" if self.execute else "recorded values (no code run)"
         if self.unisolated:
             mode = "re-run WITHOUT a sandbox (--no-isolation; rows marked unisolated)"
+        if self.shard:
+            return self._shard_lines(mode)
         lines = [
-            f"Graded {self.graded} submission(s) from {mode} in {self.seconds:.1f} s"
-            + (" and merged them into the earlier grades" if self.merged else "")
-            + ".",
+            (
+                f"Merged {self.shards_merged} shard(s): {self.graded} submission(s) graded "
+                f"from {mode}; merged in {self.seconds:.1f} s."
+                if self.shards_merged
+                else f"Graded {self.graded} submission(s) from {mode} in {self.seconds:.1f} s"
+                + (" and merged them into the earlier grades" if self.merged else "")
+                + "."
+            ),
             f"Flagged: {self.flagged} (see the flags column of grades.csv).",
             f"Rejected: {self.rejected} file(s); problems.csv says why "
             f"({len(self.problems)} problem(s) listed in all).",
@@ -181,6 +191,21 @@ class GradeSummary:
             )
         lines += [f"Warning: {w}" for w in self.warnings]
         lines.append(f"Outputs in {self.out}.")
+        return "\n".join(lines)
+
+    def _shard_lines(self, mode: str) -> str:
+        lines = [
+            f"Shard {self.shard}: graded {self.graded} submission(s) from {mode} in "
+            f"{self.seconds:.1f} s; the other shards grade the rest of the class.",
+            f"Every file was read ({self.rejected} rejected; the merge lists them).",
+        ]
+        if self.kept:
+            lines.append(f"Re-runs kept from an earlier --execute: {self.kept}.")
+        lines += [f"Warning: {w}" for w in self.warnings]
+        lines.append(
+            f"Shard output in {self.out}: when every shard is done, run "
+            "diplomatic-cover merge-grades SHARD-FOLDERS... --out grades"
+        )
         return "\n".join(lines)
 
 
@@ -458,6 +483,9 @@ def _rerun_all(
 
     exercises = grader.exercises_to_run()
     found: dict[str, dict[str, Any]] = {s.key: {} for s in students}
+    # Each student's problems, listed in the class's order however the re-runs finish, so
+    # problems.csv is the same every time (and the same from shards as from one run).
+    said: dict[str, list[Problem]] = {s.key: [] for s in students}
     tasks = []
     for student in students:
         submission = student.submission
@@ -472,7 +500,7 @@ def _rerun_all(
                 found[student.key][exercise] = RerunResult(
                     exercise, problem=f"exercises/{exercise}.ipynb is missing from the submission"
                 )
-                problems.append(
+                said[student.key].append(
                     Problem(
                         submission.source,
                         student.key,
@@ -501,8 +529,9 @@ def _rerun_all(
             source = student.submission.source if student.submission else ""
             for exercise, rerun in future.result().items():
                 found[student.key][exercise] = rerun
-                _rerun_problems(problems, source, student.key, exercise, rerun, KILLED)
+                _rerun_problems(said[student.key], source, student.key, exercise, rerun, KILLED)
             bar.advance(student.key)
+    problems += [problem for student in students for problem in said[student.key]]
     return found, _isolation(executor)
 
 
@@ -642,6 +671,7 @@ def grade(
     hidden_checks: HiddenChecks | None = None,
     rubrics_dir: Path | None = None,
     rescore: bool = False,
+    shard: Shard | None = None,
 ) -> GradeSummary:
     """Grade every submission from `submissions` and write the outputs into `out`.
 
@@ -654,8 +684,17 @@ def grade(
     defaults to the number of cores. `catalogue`, `answer_key`, `hidden_checks` and
     `rubrics_dir` default to the kit's own. `rescore` scores by the answer key's rules even
     where earlier grades in `out` used older ones.
+
+    With `shard` (`--shard I/N`) every file is still read and every identity resolved, but
+    only the accounts of shard I are graded (or re-run), and `out` gets what
+    `merge.merge_grades` needs instead of a gradebook (`shards.write_shard`).
     """
     started = time.monotonic()
+    if shard is not None and only is not None:
+        raise GradingError(
+            "--only and --shard do not go together: grade every shard, merge them with "
+            "merge-grades, then grade a late student into the merged folder with --only."
+        )
     if execute and os.name != "posix":
         raise GradingError(
             "--execute needs Linux (its sandbox is bubblewrap): grade without --execute here, "
@@ -696,12 +735,15 @@ def grade(
                     NOT_GRADED,
                 )
             )
+    if shard is not None:
+        chosen = [student for student in chosen if shard.holds(student.owner)]
     single = isinstance(source, FolderSource) and source.single_file
-    merged = only is not None or (single and len(found) == 1)
+    merged = shard is None and (only is not None or (single and len(found) == 1))
+    before_reruns = len(problems)
     rules = scoring_rules(grading, key, out, rescore)
     grader = _Grader(grading, catalogue, key, hidden, rules)
     kept_store = RerunStore(out)
-    summary = GradeSummary(out=out, merged=merged, execute=execute)
+    summary = GradeSummary(out=out, merged=merged, execute=execute, shard=str(shard or ""))
 
     reruns: dict[str, dict[str, Any]] | None = None
     isolation = ""
@@ -727,28 +769,39 @@ def grade(
                     student.key, student.submission.sha256, reruns[student.key], isolation
                 )
 
+    before_grading = len(problems)
     results = _grade_all(
         chosen, grader, reruns, isolation, kept_store, class_deadline, progress, problems, summary
     )
     if not merged:
-        _rows_without_submission(people, results)
-
-    with file_lock(out / RESULTS, stale_seconds=120):
-        earlier = read_results(out / RESULTS) if merged else {}
-        final = {**earlier, **results}
-        _apply_manual(final, grading, ManualScores(out, snapshot=True))
-        overrides, bad = read_overrides(out)
-        problems += bad + apply_overrides(final, overrides)
-        _finish(final)
-        _write_outputs(
+        _rows_without_submission(people, results, shard)
+    if shard is not None:
+        final = results
+        write_shard(
             out,
-            grading,
-            catalogue,
-            final,
-            problems,
-            course,
-            earlier_problems=_earlier_problems(out, results) if merged else [],
-            rules=rules,
+            shard,
+            ShardRun(
+                people=people,
+                results=results,
+                class_problems=problems[:before_reruns],
+                rerun_problems=problems[before_reruns:before_grading],
+                grade_problems=problems[before_grading:],
+                config=grading,
+                roster=None if roster is None else Path(roster),
+                settings={
+                    "execute": execute,
+                    "no_isolation": bool(execute and no_isolation),
+                    "cell_timeout": cell_timeout if execute else None,
+                    "memory_mb": memory_mb if execute else None,
+                    "deadline": deadline or "",
+                    "roster": roster is not None,
+                    "scoring_rules": dict(sorted(rules.items())),
+                },
+            ),
+        )
+    else:
+        final = write_class(
+            out, grading, catalogue, results, problems, course, rules, merged=merged
         )
     summary.graded = sum(1 for r in results.values() if r.submitted)
     summary.flagged = sum(1 for r in results.values() if r.flags)
@@ -758,7 +811,8 @@ def grade(
     summary.pending = sum(r.pending for r in final.values())
     summary.problems = problems
     summary.students = final
-    summary.warnings += _export_warnings(final, roster_map is not None)
+    if shard is None:
+        summary.warnings += export_warnings(final, roster_map is not None)
     summary.kept_rules = {i: v for i, v in rules.items() if v != key[i].rules}
     summary.seconds = time.monotonic() - started
     return summary
@@ -829,9 +883,11 @@ def _grade_fast(
     return result
 
 
-def _rows_without_submission(people: dict[str, Student], results: dict[str, StudentResult]) -> None:
+def _rows_without_submission(
+    people: dict[str, Student], results: dict[str, StudentResult], shard: Shard | None = None
+) -> None:
     for student in people.values():
-        if student.submission is None:
+        if student.submission is None and (shard is None or shard.holds(student.owner)):
             results[student.key] = StudentResult(
                 key=student.key,
                 name=student.name,
@@ -845,7 +901,7 @@ def _rows_without_submission(people: dict[str, Student], results: dict[str, Stud
             )
 
 
-def _export_warnings(students: dict[str, StudentResult], with_roster: bool) -> list[str]:
+def export_warnings(students: dict[str, StudentResult], with_roster: bool) -> list[str]:
     """What the LMS files cannot hold, said once in the summary."""
     graded = [s for s in students.values() if s.submitted]
     without = [s for s in graded if not s.lms_id]
@@ -860,6 +916,45 @@ def _export_warnings(students: dict[str, StudentResult], with_roster: bool) -> l
         f"{len(without)} of {len(graded)} graded student(s) have no LMS id, so "
         f"canvas_import.csv cannot match them and the Moodle worksheet leaves them out: {advice}."
     ]
+
+
+def write_class(
+    out: Path,
+    grading: GradingConfig,
+    catalogue: Catalogue,
+    results: dict[str, StudentResult],
+    problems: list[Problem],
+    course: str,
+    rules: Mapping[str, int],
+    *,
+    merged: bool = False,
+) -> dict[str, StudentResult]:
+    """Everything that needs the whole class, then every output file; the final results.
+
+    Manual scores and overrides from `out` are applied, and the cross-student flags (the
+    same written answer, the same document) computed once over every row: a run of the
+    whole class and `merge-grades` of its shards both end here. `merged` merges `results`
+    into the earlier results in `out` (`--only`, one late file). `problems` gains what the
+    overrides and the pages add.
+    """
+    with file_lock(out / RESULTS, stale_seconds=120):
+        earlier = read_results(out / RESULTS) if merged else {}
+        final = {**earlier, **results}
+        _apply_manual(final, grading, ManualScores(out, snapshot=True))
+        overrides, bad = read_overrides(out)
+        problems += bad + apply_overrides(final, overrides)
+        _finish(final)
+        _write_outputs(
+            out,
+            grading,
+            catalogue,
+            final,
+            problems,
+            course,
+            earlier_problems=_earlier_problems(out, results) if merged else [],
+            rules=rules,
+        )
+    return final
 
 
 def _earlier_problems(out: Path, updated: Mapping[str, StudentResult]) -> list[Problem]:
@@ -957,6 +1052,7 @@ def cli_grade(
     deadline: str | None = None,
     course: str = "",
     rescore: bool = False,
+    shard: str | None = None,
     stdout: IO[str] | None = None,
     stderr: IO[str] | None = None,
 ) -> int:
@@ -972,7 +1068,7 @@ def cli_grade(
             submissions=submissions, out=out, roster=roster, config=config, execute=execute,
             only=only, jobs=jobs, cell_timeout=cell_timeout, memory_mb=memory_mb,
             no_isolation=no_isolation, deadline=deadline, course=course, progress=stderr,
-            rescore=rescore,
+            rescore=rescore, shard=None if shard is None else parse_shard(shard),
         )  # fmt: skip
     except (GradingError, ConfigError, StoreError) as error:
         print(f"diplomatic-cover grade: {error}", file=stderr)
