@@ -1,7 +1,7 @@
 """The cluster recipes in deploy/grading/ call the kit's real commands with flags it accepts.
 
 No cluster runs here, so the Kubernetes Jobs are read as YAML and each pod's arguments
-(with `$(JOB_COMPLETION_INDEX)` and the Job's variables filled in, as Kubernetes does) are
+(with `$(SHARD)`, the completion index, and the Job's variables filled in, as Kubernetes does) are
 parsed by the kit's own command-line parser. The Slurm scripts are plain bash: they are run
 for real, task by task with the variables Slurm would set, on a small class, and the
 gradebook they merge is compared with a single run's.
@@ -35,7 +35,10 @@ def pod_args(spec: dict, index: int | None = None) -> tuple[list[str], list[str]
     container = spec["spec"]["template"]["spec"]["containers"][0]
     values = {e["name"]: e["value"] for e in container.get("env", []) if "value" in e}
     if index is not None:
-        values["JOB_COMPLETION_INDEX"] = str(index)  # set by the Job controller
+        (shard,) = [e for e in container["env"] if e["name"] == "SHARD"]
+        annotation = "metadata.annotations['batch.kubernetes.io/job-completion-index']"
+        assert shard["valueFrom"]["fieldRef"]["fieldPath"] == annotation
+        values["SHARD"] = str(index)  # the annotation's value, set by the Job controller
 
     def expand(text: str) -> str:
         return re.sub(r"\$\((\w+)\)", lambda m: values[m[1]], text)
