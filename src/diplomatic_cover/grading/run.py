@@ -944,7 +944,7 @@ def _write_outputs(
 
 def cli_grade(
     *,
-    submissions: Path,
+    submissions: Path | UploadSource,
     out: Path,
     roster: Path | None = None,
     config: Path | None = None,
