@@ -14,10 +14,10 @@ from npm, the kit's course service, LocalProcessSpawner) on 127.0.0.1 and prints
    time from a student's changed answer to the view showing it, with the default 3 s period.
 5. the instructor's side for N students (default 30) handing in real kit submissions (built
    as benchmarks/bench_grading.py builds them: every question answered, exercise notebooks
-   with the solutions and mistakes, one that loops forever): downloading them through the
-   service, `grade` without running code (a fresh interpreter, best of 3), `grade --execute`
-   (each submission re-run in its sandbox; needs bubblewrap and root), and `return-feedback`
-   sending every page and score back to the service.
+   with the solutions and mistakes, one that loops forever): `grade --from-hub` without
+   running code (downloads through the service included, a fresh interpreter, best of 3),
+   `grade --execute` from the hub (each submission re-run in its sandbox; needs bubblewrap
+   and root), and `return-feedback` sending every page and score back to the service.
 
 Needs root (it creates one Linux user), like the hub tests. Every process it starts is
 ended by pid, and the user is deleted. Figures on this 2-core machine share the cores with
@@ -126,9 +126,10 @@ def pulse(hub: realhub.RealHub, users: list[str], reads: int) -> None:
 def instructor_side(
     hub: realhub.RealHub, users: list[str], teacher: str, execute: bool, jobs: int
 ) -> None:
-    """Step 5: real hand-ins from `users`, then download, grade, grade --execute, return."""
+    """Step 5: real hand-ins from `users`, then grade --from-hub, with --execute, return."""
     from diplomatic_cover.grading import grade
     from diplomatic_cover.grading.sandbox.bubblewrap import unavailable
+    from diplomatic_cover.hub.inbox import HubServiceSource, instructor_service
     from diplomatic_cover.instructor.feedback_return import main as return_feedback
 
     work = Path(tempfile.mkdtemp(prefix="bench-hub-grading-"))
@@ -148,31 +149,20 @@ def instructor_side(
             f"{statistics.median(sizes) / 1000:.0f} kB) built and handed in, one per student, "
             f"in {time.perf_counter() - started:.1f} s"
         )
-        teacher_service = CourseService(hub.service_url, hub.token_for(teacher))
-        downloads = work / "downloads"
-        downloads.mkdir()
-        started = time.perf_counter()
-        for entry in teacher_service.students():
-            if entry["user"] in users:
-                data, receipt = teacher_service.download(entry["user"])
-                (downloads / f"{entry['user']}-{receipt['id']}.zip").write_bytes(data)
-        print(
-            f"   the instructor lists and downloads all {len(users)} through the service: "
-            f"{time.perf_counter() - started:.2f} s"
-        )
+        env = {**os.environ, "JUPYTERHUB_API_TOKEN": hub.token_for(teacher)}
         runs = []
         for attempt in range(3):
             started = time.perf_counter()
             done = subprocess.run(
-                [sys.executable, "-m", "diplomatic_cover.grading", str(downloads), "--out",
-                 str(work / f"grades-{attempt}"), "--roster", str(roster)],
-                capture_output=True, text=True, check=True,
+                [sys.executable, "-m", "diplomatic_cover", "grade", "--from-hub", hub.url,
+                 "--out", str(work / f"grades-{attempt}"), "--roster", str(roster)],
+                capture_output=True, text=True, check=True, env=env,
             )  # fmt: skip
             runs.append(time.perf_counter() - started)
         print(
-            f"   grade (fast, recorded values): {min(runs):.2f} s best of 3 "
-            f"({', '.join(f'{r:.2f}' for r in runs)}), fresh interpreter included; "
-            + done.stdout.strip().splitlines()[0]
+            f"   grade --from-hub (fast, recorded values): {min(runs):.2f} s best of 3 "
+            f"({', '.join(f'{r:.2f}' for r in runs)}), downloads and a fresh interpreter "
+            "included; " + done.stdout.strip().splitlines()[0]
         )
         if execute:
             reason = unavailable()
@@ -180,10 +170,12 @@ def instructor_side(
                 print(f"   grade --execute: not measured ({reason})")
             else:
                 started = time.perf_counter()
-                summary = grade(
-                    submissions=downloads, out=work / "grades-execute", roster=roster,
-                    execute=True, jobs=jobs, progress=None,
-                )  # fmt: skip
+                service = instructor_service(hub.url, hub.token_for(teacher))
+                with HubServiceSource(service) as from_hub:
+                    summary = grade(
+                        submissions=from_hub, out=work / "grades-execute", roster=roster,
+                        execute=True, jobs=jobs, progress=None,
+                    )  # fmt: skip
                 wall = time.perf_counter() - started
                 per = sorted(summary.rerun_seconds.values())
                 print(

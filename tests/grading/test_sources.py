@@ -2,32 +2,23 @@
 
 An LMS download and a plain folder are read by `FolderSource`; a source that vouches for its
 files hands each one over with the account it came from. Here that is the hub service's own
-storage (written by `hub.storage.CourseStorage`, read by `hub.inbox.from_storage`), through
-the few lines `grade --from-hub` will need. The
-rules after that are the same for all: an upload counts for its account, and every row has
-an owner that says which grading shard it belongs to.
+storage (written by `hub.storage.CourseStorage`), read by `hub.inbox.HubStorageSource`, the
+source `grade STORAGE_DIR` and `grade --from-hub` use (tests/grading/test_grade_from_hub.py
+grades a whole class through the command). The rules after that are the same for all: an
+upload counts for its account, and every row has an owner that says which grading shard it
+belongs to.
 """
 
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from diplomatic_cover.answers.identity import Student
 from diplomatic_cover.grading import grade
-from diplomatic_cover.grading.ingest import (
-    HUB,
-    Account,
-    Arrival,
-    FolderSource,
-    Upload,
-    UploadSource,
-    collect,
-    shard_of,
-)
+from diplomatic_cover.grading.ingest import FolderSource, UploadSource, collect, shard_of
 from diplomatic_cover.grading.roster import assign_students, read_roster
-from diplomatic_cover.hub.inbox import from_storage
+from diplomatic_cover.hub.inbox import HubStorageSource
 from diplomatic_cover.hub.names import folder_for
 from diplomatic_cover.hub.storage import CourseStorage
 from tests.grading.hostile.corpus import (
@@ -50,31 +41,14 @@ def config(tmp_path):
     return write_config(tmp_path / "instructors")
 
 
-class HubStorage:
-    """The hub service's storage folder as a source: what `grade --from-hub` will wrap.
-
-    `hub.inbox.from_storage` gives each hub user's newest hand-in with the service's
-    receipt; the source says whose it is and what the service received.
-    """
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-
-    def arrivals(self) -> Iterator[Arrival]:
-        for handed in from_storage(self.root):
-            account = Account(HUB, handed.user)
-            upload = Upload(handed.source, account, handed.received_at)
-            yield Arrival(handed.path, handed.source, upload, handed.receipt.get("sha256", ""))
-
-
 def stored(tmp_path):
     """A course service's storage, as the service writes it."""
     return CourseStorage(tmp_path / "course")
 
 
-def test_a_folder_and_a_hub_inbox_are_both_sources():
+def test_a_folder_and_a_hub_inbox_are_both_sources(tmp_path):
     assert isinstance(FolderSource(Path("submissions")), UploadSource)
-    assert isinstance(HubStorage(Path("course")), UploadSource)
+    assert isinstance(HubStorageSource(CourseStorage(tmp_path / "course").root), UploadSource)
 
 
 def test_graded_from_a_hub_inbox_an_upload_counts_for_its_hub_user(tmp_path, config):
@@ -88,7 +62,9 @@ def test_graded_from_a_hub_inbox_an_upload_counts_for_its_hub_user(tmp_path, con
     storage.save_submission("emallory", forged.read_bytes())
     roster = tmp_path / "roster.csv"
     roster.write_text("kit_id,hub_user,name\nana-silva,asilva,Ana\neve-mallory,emallory,Eve\n")
-    grade(submissions=HubStorage(storage.root), out=tmp_path / "g", config=config, roster=roster)
+    grade(
+        submissions=HubStorageSource(storage.root), out=tmp_path / "g", config=config, roster=roster
+    )
     rows = grades(tmp_path / "g")
     assert rows["ana-silva"]["total"] == FULL and rows["ana-silva"]["source"].startswith(
         "hub:asilva/"
@@ -105,7 +81,9 @@ def test_a_file_that_is_not_the_one_the_hub_received_is_refused(tmp_path, config
     shutil.copy(full_marks(tmp_path / "b", ANA), kept)  # the same student, another file
     roster = tmp_path / "roster.csv"
     roster.write_text("kit_id,hub_user,name\nana-silva,asilva,Ana\n")
-    grade(submissions=HubStorage(storage.root), out=tmp_path / "g", config=config, roster=roster)
+    grade(
+        submissions=HubStorageSource(storage.root), out=tmp_path / "g", config=config, roster=roster
+    )
     assert grades(tmp_path / "g")["ana-silva"]["status"] == "damaged submission"
     (problem,) = problems_about(tmp_path / "g", "hub:asilva")
     assert "SHA-256 differs from the receipt's" in problem["problem"]
@@ -116,7 +94,9 @@ def test_a_damaged_hand_in_is_that_hub_users_damaged_submission(tmp_path, config
     storage.save_submission("asilva", full_marks(tmp_path / "a", ANA).read_bytes()[:2000])
     roster = tmp_path / "roster.csv"
     roster.write_text("kit_id,hub_user,name\nana-silva,asilva,Ana\n")
-    grade(submissions=HubStorage(storage.root), out=tmp_path / "g", config=config, roster=roster)
+    grade(
+        submissions=HubStorageSource(storage.root), out=tmp_path / "g", config=config, roster=roster
+    )
     assert grades(tmp_path / "g")["ana-silva"]["status"] == "damaged submission"
     (problem,) = problems_about(tmp_path / "g", "hub:asilva")
     assert "not a readable zip file" in problem["problem"]

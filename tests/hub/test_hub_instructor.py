@@ -1,8 +1,10 @@
 """The instructor's side on a real hub: send the link, grade the hand-ins, return feedback.
 
 Five students hand in real kit submissions (built by the kit's own store and hand-in) with
-their own tokens; the instructor downloads them through the course service, grades them with
-`diplomatic-cover grade`, and returns the feedback with `diplomatic-cover return-feedback`.
+their own tokens; the instructor grades them straight from the course service with
+`diplomatic-cover grade --from-hub URL` (the real command, run as a process of its own with
+the instructor's token in JUPYTERHUB_API_TOKEN, as in a terminal on the hub), and returns the
+feedback with `diplomatic-cover return-feedback`.
 Each student then reads their own page with their own token, and cannot read a classmate's.
 """
 
@@ -14,6 +16,7 @@ import http.cookiejar
 import os
 import re
 import subprocess
+import sys
 import urllib.parse
 import urllib.request
 from unittest import mock
@@ -54,14 +57,6 @@ def course(hub, accounts, tmp_path_factory):
         built = hand_in(folder / "class", _kit_student(number), answers=answers, checks=checks)
         receipt = _service(hub, user).hand_in(built)
         assert receipt["user"] == user
-    teacher = _service(hub, accounts.instructor)
-    downloads = folder / "downloads"
-    downloads.mkdir()
-    for entry in teacher.students():
-        if entry["user"] not in accounts.students:
-            continue
-        data, receipt = teacher.download(entry["user"])
-        (downloads / f"{entry['user']}-{receipt['id']}.zip").write_bytes(data)
     roster = folder / "roster.csv"
     with open(roster, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
@@ -69,12 +64,17 @@ def course(hub, accounts, tmp_path_factory):
         for number, user in enumerate(accounts.students, start=1):
             writer.writerow([f"student-{number}", f"Student Number{number}", user])
     grades = folder / "grades"
-    code = cli_main(
-        ["grade", str(downloads), "--out", str(grades), "--config", str(config), "--roster",
-         str(roster)]
-    )  # fmt: skip
-    assert code == 0
+    graded = _grade_from_hub(hub, accounts.instructor, "--out", str(grades), "--config",
+                             str(config), "--roster", str(roster))  # fmt: skip
+    assert graded.returncode == 0, graded.stderr
     return folder, grades, roster
+
+
+def _grade_from_hub(hub, user, *args):
+    """`diplomatic-cover grade --from-hub` as a terminal on the hub runs it, with `user`'s token."""
+    env = {**os.environ, "JUPYTERHUB_API_TOKEN": hub.token_for(user)}
+    command = [sys.executable, "-m", "diplomatic_cover", "grade", "--from-hub", hub.url, *args]
+    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
 
 
 def _return(hub, accounts, course, *extra, user=None):
@@ -85,11 +85,22 @@ def _return(hub, accounts, course, *extra, user=None):
     return cli_main([*args, str(token_file), "--roster", str(roster), *extra])
 
 
-def test_the_instructor_graded_every_hand_in(course, accounts):
+def test_the_instructor_graded_every_hand_in_from_the_hub(course, accounts):
     results = read_results(course[1] / "results.json")
     assert sorted(results) == [f"student-{n}" for n in range(1, 6)]
-    assert all(r.status == "graded" for r in results.values())
-    assert results["student-1"].total > results["student-5"].total
+    for number, user in enumerate(accounts.students, start=1):
+        row = results[f"student-{number}"]
+        assert row.status == "graded"
+        assert row.source.startswith(f"hub:{user}/")  # the hub user who handed it in
+    assert results["student-1"].total == results["student-3"].total
+    assert results["student-1"].total > results["student-4"].total == results["student-5"].total
+
+
+def test_a_students_token_cannot_grade_from_the_hub(hub, accounts, course, tmp_path):
+    graded = _grade_from_hub(hub, accounts.student(1), "--out", str(tmp_path / "g"))
+    assert graded.returncode == 1
+    assert graded.stderr.count("\n") == 1 and "does not teach this course" in graded.stderr
+    assert not (tmp_path / "g").exists()
 
 
 def test_a_dry_run_lists_each_hub_user_and_sends_nothing(hub, accounts, course, capsys):

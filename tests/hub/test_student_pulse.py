@@ -154,7 +154,8 @@ def test_the_projector_shows_nothing_at_four_answers_then_the_room_at_five_and_s
         assert out["running"] is True
 
         _answer(hub, students[4], "delete-cell")
-        shown, _ = _view_until(projector, "5 answers")
+        # Not "5 answers": "Waiting for 5 answers: 4 so far." has it before the refresh.
+        shown, _ = _view_until(projector, "60% (3)")
         assert "Run the cells above it, then run this cell again 60% (3)" in shown
         assert "Retype the cell from scratch, character by character 20% (1)" in shown
         assert "Delete the cell and carry on with the next one 20% (1)" in shown

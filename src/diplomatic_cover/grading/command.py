@@ -9,7 +9,12 @@ and `run_merge_from_args`; this module imports nothing heavy.
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from diplomatic_cover.grading.ingest import UploadSource
 
 HELP = "grade a folder of submissions (or an LMS bulk download) into gradebook files"
 MERGE_HELP = "merge the output folders of `grade --shard I/N` into one gradebook"
@@ -20,9 +25,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "submissions",
         type=Path,
+        nargs="?",
         metavar="SUBMISSIONS",
         help="folder of submission-<id>.zip files, a Canvas or Moodle bulk download (folder "
-        "or zip), or a single submission file (merged into the earlier grades in --out)",
+        "or zip), the hub course service's storage folder, or a single submission file "
+        "(merged into the earlier grades in --out)",
+    )
+    parser.add_argument(
+        "--from-hub",
+        metavar="URL",
+        help="grade everyone's newest hand-in from this hub's course service (instead of "
+        "SUBMISSIONS); needs an instructor's hub token",
+    )
+    parser.add_argument(
+        "--token-file",
+        type=Path,
+        metavar="FILE",
+        help="with --from-hub: a file holding your hub API token (default: $JUPYTERHUB_API_TOKEN)",
     )
     parser.add_argument(
         "--out", type=Path, required=True, metavar="DIR", help="folder for grades and feedback"
@@ -103,11 +122,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run_from_args(args: argparse.Namespace) -> int:
     """Run `grade` with parsed flags; the exit code."""
+    from diplomatic_cover.hub.inbox import HubAccessError, grading_source
+
+    try:  # a hub's hand-ins (downloaded, or its storage folder), else the path itself
+        opened = grading_source(args.submissions, args.from_hub, args.token_file)
+    except HubAccessError as error:
+        print(f"diplomatic-cover grade: {error} Nothing was graded.", file=sys.stderr)
+        return 1
+    with opened as submissions:
+        return _grade(submissions, args)
+
+
+def _grade(submissions: Path | UploadSource, args: argparse.Namespace) -> int:
     from diplomatic_cover.grading.run import cli_grade
 
     return cli_grade(
         shard=args.shard,
-        submissions=args.submissions,
+        submissions=submissions,
         out=args.out,
         roster=args.roster,
         config=args.config,

@@ -33,13 +33,13 @@ accept any source; a path is read as a `FolderSource`.
 |--------------------------------|--------------------------|--------------------------------------|
 | Canvas or Moodle bulk download | `FolderSource(path)`     | None: the LMS's names say            |
 | a plain folder, or one zip     | `FolderSource(path)`     | None: no account (`Account(FOLDER)`) |
-| the hub's storage folder       | next: `grade --from-hub` | `Upload(account=Account(HUB, user))` |
+| the hub's course service      | `hub.inbox` sources      | `Upload(account=Account(HUB, user))` |
 
-The hub's source is a few lines over `hub.inbox` (`from_storage(root)` or
-`from_service(service, into)`, each giving every hub user's newest `HandIn` with the
-service's receipt): for each, yield `Arrival(path=h.path, label=h.source,
-upload=Upload(h.source, Account(HUB, h.user), h.received_at), sha256=h.receipt["sha256"])`
-(`tests/grading/test_sources.py` has it, over a real `CourseStorage`). The collector refuses
+The hub's sources are a few lines over `hub.inbox` (`HubStorageSource` over
+`from_storage(root)` for `grade STORAGE_DIR`, `HubServiceSource` over `from_service` for
+`grade --from-hub URL`, each giving every hub user's newest `HandIn` with the service's
+receipt): for each, `Arrival(path=h.path, label=h.source, upload=Upload(h.source,
+Account(HUB, h.user), h.received_at), sha256=h.receipt["sha256"])`. The collector refuses
 a file whose SHA-256 is not the one the source recorded, or that cannot be read, as that hub
 user's damaged submission; the rest (caps, manifest checks, rows, flags) is shared, and a
 roster's `hub_user` column maps hub users to kit ids.
@@ -222,7 +222,7 @@ class UploadSource(Protocol):
     """Where uploads come from, and who sent each one: the interface `collect` reads.
 
     `arrivals()` yields every file once, in a stable order (see the module docstring for
-    the sources there are, and the hub's, next). A source that cannot be read at all should
+    the sources there are). A source that cannot be read at all should
     say so before grading starts (in its constructor), so nothing is written.
     """
 

@@ -676,7 +676,7 @@ def grade(
     """Grade every submission from `submissions` and write the outputs into `out`.
 
     `submissions` is a folder or one file (an LMS download, a plain folder, a late zip), or
-    any `ingest.UploadSource` (the hub's storage, next).
+    any `ingest.UploadSource` (the hub's: `hub.inbox`).
 
     Raises GradingError (or ConfigError) only for problems of the grader's own set-up
     (including `execute` where no sandbox can be built, unless `no_isolation`); everything
@@ -1039,7 +1039,7 @@ def _write_outputs(
 
 def cli_grade(
     *,
-    submissions: Path,
+    submissions: Path | UploadSource,
     out: Path,
     roster: Path | None = None,
     config: Path | None = None,

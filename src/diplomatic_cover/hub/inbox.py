@@ -13,20 +13,35 @@ sent it (the account its grade belongs to, whatever the zip says inside), the se
 receive time, and the SHA-256 of what it received, checked again here so a file changed
 after it was received is named, not graded. The newest hand-in counts, as the service says.
 
-Standard library only, like the client.
+`HubStorageSource` and `HubServiceSource` hand those to the grader as an
+`ingest.UploadSource`: each arrival carries the hub user as its account and the receipt's
+SHA-256, which the collector checks again; a file that is missing, changed or damaged is
+that hub user's damaged submission, never silently dropped. The grading command imports this
+module only when it grades from a hub (`hub` imports grading's types, never the reverse).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
-from collections.abc import Iterator
+import shutil
+import tempfile
+from collections.abc import Iterator, Mapping
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from diplomatic_cover.hub.client import CourseService
+from diplomatic_cover.grading.ingest import HUB, Account, Arrival, Upload, UploadSource
+from diplomatic_cover.hub.client import (
+    TOKEN_ENV,
+    CourseService,
+    ServiceError,
+    ServiceUnreachable,
+)
+from diplomatic_cover.hub.link import LinkError, hub_base
 from diplomatic_cover.hub.names import SUBMISSION_ID, folder_for
 
 SOURCE_PREFIX = "hub:"
@@ -126,3 +141,154 @@ def from_service(service: CourseService, into: Path) -> Iterator[HandIn]:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
         yield _checked(user, path, receipt)
+
+
+# ---------------------------------------------------------------------------------------
+# The hand-ins as the grader's sources (ingest.UploadSource)
+
+SERVICE = "diplomatic-cover"
+
+
+class HubAccessError(Exception):
+    """The course service cannot be used as an instructor (no token, not reachable, not an
+    instructor, not a hub address); the message is one line that says what to do."""
+
+
+def _arrival(handed: HandIn) -> Arrival:
+    """A hand-in as the grader reads it: the hub user's upload, checked against its receipt.
+
+    `HandIn.problem` is not passed on as a refusal: the collector checks the SHA-256 and
+    reads the file itself, so a missing or changed file becomes that user's damaged
+    submission (with the reason in problems.csv), not a file nobody sent.
+    """
+    upload = Upload(handed.source, Account(HUB, handed.user), handed.received_at)
+    return Arrival(handed.path, handed.source, upload, str(handed.receipt.get("sha256", "")))
+
+
+class HubStorageSource:
+    """The course service's storage folder, read in place (`grade STORAGE_DIR`)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        if not is_storage(self.root):
+            raise HubAccessError(
+                f"{self.root} is not a course service's storage folder (it needs "
+                "submissions/, feedback/ and pulse/)."
+            )
+
+    def arrivals(self) -> Iterator[Arrival]:
+        for handed in from_storage(self.root):
+            yield _arrival(handed)
+
+
+class HubServiceSource:
+    """Everyone's newest hand-in, downloaded through the course service (`--from-hub URL`).
+
+    Everything is downloaded when the source is made, into a private temporary folder, so a
+    service that cannot be reached, or a token that is not an instructor's, stops grading
+    before anything is written. Use it as a context manager: the folder goes at the end.
+    """
+
+    def __init__(self, service: CourseService) -> None:
+        self.service = service
+        self.folder = Path(tempfile.mkdtemp(prefix="dc-hub-handins-"))
+        try:
+            self.handed = list(from_service(service, self.folder))
+        except ServiceError as error:
+            self.close()
+            raise HubAccessError(
+                f"the course service at {service.url} failed while downloading: {error}"
+            ) from None
+        except BaseException:
+            self.close()
+            raise
+
+    def arrivals(self) -> Iterator[Arrival]:
+        for handed in self.handed:
+            yield _arrival(handed)
+
+    def close(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def __enter__(self) -> HubServiceSource:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def service_url(hub: str) -> str:
+    """The course service's address from the hub's (or the service's own) address."""
+    try:
+        base = hub_base(hub)
+    except LinkError as error:
+        raise HubAccessError(str(error)) from None
+    return base if "/services/" in base else f"{base}services/{SERVICE}/"
+
+
+def read_token(token_file: Path | None, environ: Mapping[str, str] | None = None) -> str:
+    """Your hub token from `token_file`, else from JUPYTERHUB_API_TOKEN."""
+    if token_file is not None:
+        try:
+            token = Path(token_file).read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError) as error:
+            raise HubAccessError(
+                f"The token file {token_file} could not be read: {error}"
+            ) from None
+        if not token:
+            raise HubAccessError(f"The token file {token_file} is empty.")
+        return token
+    token = (os.environ if environ is None else environ).get(TOKEN_ENV, "").strip()
+    if not token:
+        raise HubAccessError(
+            f"No hub token: set {TOKEN_ENV} (a terminal on the hub has it) or pass "
+            "--token-file FILE holding a token made on the hub's Token page (HUB/hub/token)."
+        )
+    return token
+
+
+def instructor_service(hub: str, token: str) -> CourseService:
+    """The course service of `hub`, checked to answer and to take `token` as an instructor's."""
+    service = CourseService(url=service_url(hub), token=token)
+    try:
+        me = service.whoami()
+    except ServiceUnreachable as error:
+        raise HubAccessError(str(error)) from None
+    except ServiceError as error:
+        raise HubAccessError(f"The course service at {service.url} answered: {error}") from None
+    if not me.get("instructor"):
+        raise HubAccessError(
+            f"The hub says this token is {me.get('user')!r}, who does not teach this course: "
+            "use an instructor's token (a member of the hub's instructors group)."
+        )
+    return service
+
+
+def grading_source(
+    submissions: Path | None,
+    from_hub: str | None = None,
+    token_file: Path | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> AbstractContextManager[Path | UploadSource]:
+    """What `grade` reads, as a context manager: `--from-hub URL` (downloaded as an
+    instructor), a service's storage folder, or `submissions` itself (any other path).
+
+    HubAccessError, before anything is graded, for a missing token, a service that cannot
+    be reached or a token that is not an instructor's.
+    """
+    if from_hub is not None:
+        if submissions is not None:
+            raise HubAccessError(
+                f"give either SUBMISSIONS ({submissions}) or --from-hub, not both."
+            )
+        return HubServiceSource(instructor_service(from_hub, read_token(token_file, environ)))
+    if submissions is None:
+        raise HubAccessError(
+            "give SUBMISSIONS (a folder, a zip or the course service's storage folder) or "
+            "--from-hub URL."
+        )
+    if token_file is not None:
+        raise HubAccessError("--token-file goes with --from-hub URL.")
+    if Path(submissions).is_dir() and is_storage(Path(submissions)):
+        return nullcontext(HubStorageSource(Path(submissions)))
+    return nullcontext(Path(submissions))

@@ -30,7 +30,6 @@ The scores sent to the hub are small and plain (`scores_of`):
 from __future__ import annotations
 
 import csv
-import os
 import sys
 import urllib.error
 import urllib.request
@@ -41,14 +40,14 @@ from typing import IO, Any
 from urllib.parse import quote
 
 from diplomatic_cover.grading.results import MISSING, StudentResult, read_results
-from diplomatic_cover.hub.client import TOKEN_ENV, CourseService, ServiceError, ServiceUnreachable
+from diplomatic_cover.hub import inbox
+from diplomatic_cover.hub.client import CourseService, ServiceError, ServiceUnreachable
 from diplomatic_cover.hub.inbox import user_of_source
-from diplomatic_cover.hub.link import LinkError, hub_base
 from diplomatic_cover.instructor import lms_feedback
 
 RESULTS = "results.json"
 FEEDBACK = "feedback"
-SERVICE = "diplomatic-cover"
+SERVICE = inbox.SERVICE
 _NO_GRADE = (MISSING, "damaged submission")
 
 
@@ -180,29 +179,17 @@ def plan(
 def service_url(hub: str) -> str:
     """The course service's address from the hub's (or the service's own) address."""
     try:
-        base = hub_base(hub)
-    except LinkError as error:
+        return inbox.service_url(hub)
+    except inbox.HubAccessError as error:
         raise ReturnError(str(error)) from None
-    return base if "/services/" in base else f"{base}services/{SERVICE}/"
 
 
 def read_token(token_file: Path | None, environ: Mapping[str, str] | None = None) -> str:
     """Your hub token from `token_file`, else from JUPYTERHUB_API_TOKEN."""
-    if token_file is not None:
-        try:
-            token = Path(token_file).read_text(encoding="utf-8").strip()
-        except (OSError, UnicodeDecodeError) as error:
-            raise ReturnError(f"The token file {token_file} could not be read: {error}") from None
-        if not token:
-            raise ReturnError(f"The token file {token_file} is empty.")
-        return token
-    token = (os.environ if environ is None else environ).get(TOKEN_ENV, "").strip()
-    if not token:
-        raise ReturnError(
-            f"No hub token: set {TOKEN_ENV} (a terminal on the hub has it) or pass "
-            "--token-file FILE holding a token made on the hub's Token page (HUB/hub/token)."
-        )
-    return token
+    try:
+        return inbox.read_token(token_file, environ)
+    except inbox.HubAccessError as error:
+        raise ReturnError(str(error)) from None
 
 
 def hub_user_of(result: StudentResult, roster: Mapping[str, Mapping[str, str]]) -> str:
@@ -276,17 +263,10 @@ def send_to_hub(service: CourseService, deliveries: list[Delivery]) -> None:
 
 
 def _connect(hub: str, token: str) -> CourseService:
-    service = CourseService(url=service_url(hub), token=token)
     try:
-        me = service.whoami()
-    except ServiceError as error:
-        raise ReturnError(f"The course service at {service.url} answered: {error}") from None
-    if not me.get("instructor"):
-        raise ReturnError(
-            f"The hub says this token is {me.get('user')!r}, who does not teach this course: "
-            "use an instructor's token (a member of the hub's instructors group)."
-        )
-    return service
+        return inbox.instructor_service(hub, token)
+    except inbox.HubAccessError as error:
+        raise ReturnError(str(error)) from None
 
 
 # ---------------------------------------------------------------------------------------
