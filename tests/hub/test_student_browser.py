@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import re
 import time
 import urllib.parse
@@ -22,24 +21,11 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import pytest
-
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.hub.realhub import PASSWORD
 
 WORK = "diplomatic-cover"
 NOTEBOOK = f"{WORK}/notebooks/00_start_here.ipynb"
 ZONE = "America/Chicago"
-
-
-@pytest.fixture
-def chromium():
-    if CHROMIUM.exists():
-        return CHROMIUM
-    message = f"Chromium not found at {CHROMIUM}: apt-get install -y chromium"
-    if os.environ.get("DIPLOMATIC_COVER_REQUIRE_BROWSER") == "1":
-        pytest.fail(message)
-    pytest.skip(message)
 
 
 def class_link(hub, repo: str) -> str:
@@ -64,50 +50,44 @@ def wait_for_kernel(hub, user: str, timeout: float = 120) -> None:
     raise TimeoutError(f"no idle kernel for {NOTEBOOK} in {timeout} s")
 
 
-def test_a_student_signs_in_opens_00_answers_and_hands_in(hub, accounts, class_copy_repo, chromium):
-    from playwright.sync_api import sync_playwright
-
+def test_a_student_signs_in_opens_00_answers_and_hands_in(hub, accounts, class_copy_repo, browser):
     student = accounts.student(3)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(chromium), args=CHROMIUM_ARGS, headless=True
-        )
-        try:
-            context = browser.new_context(
-                viewport={"width": 1400, "height": 1000}, locale="en-GB", timezone_id=ZONE
-            )
-            page = context.new_page()
-            page.set_default_timeout(120_000)
-            next_url = urllib.parse.quote(class_link(hub, class_copy_repo), safe="")
-            page.goto(f"{hub.url}/hub/login?next={next_url}")
-            page.fill("input[name=username]", student)
-            page.fill("input[name=password]", PASSWORD)
-            page.click("#login_submit")
+    context = browser.new_context(
+        viewport={"width": 1400, "height": 1000}, locale="en-GB", timezone_id=ZONE
+    )
+    page = context.new_page()
+    try:
+        page.set_default_timeout(120_000)
+        next_url = urllib.parse.quote(class_link(hub, class_copy_repo), safe="")
+        page.goto(f"{hub.url}/hub/login?next={next_url}")
+        page.fill("input[name=username]", student)
+        page.fill("input[name=password]", PASSWORD)
+        page.click("#login_submit")
 
-            # The hub spawns the server, nbgitpuller pulls, JupyterLab opens 00.
-            page.locator(".jp-Notebook").first.wait_for()
-            wait_for_kernel(hub, student)
-            page.get_by_role("menuitem", name="Run", exact=True).click()
-            page.get_by_role("menuitem", name=re.compile(r"^Run All Cells")).click()
+        # The hub spawns the server, nbgitpuller pulls, JupyterLab opens 00.
+        page.locator(".jp-Notebook").first.wait_for()
+        wait_for_kernel(hub, student)
+        page.get_by_role("menuitem", name="Run", exact=True).click()
+        page.get_by_role("menuitem", name=re.compile(r"^Run All Cells")).click()
 
-            question = page.locator('[data-question-id="00.tour-multiple"]')
-            question.wait_for()
-            sharing = question.get_by_label("Share with the class pulse (anonymous)")
-            assert sharing.is_visible() and sharing.is_checked()  # on by default, on a hub
-            question.locator('input[value="answers"]').check()
-            question.get_by_text(re.compile(r"^Saved at")).wait_for()
-            question.get_by_text("In the class pulse, without your name.").wait_for()
+        question = page.locator('[data-question-id="00.tour-multiple"]')
+        question.wait_for()
+        sharing = question.get_by_label("Share with the class pulse (anonymous)")
+        assert sharing.is_visible() and sharing.is_checked()  # on by default, on a hub
+        question.locator('input[value="answers"]').check()
+        question.get_by_text(re.compile(r"^Saved at")).wait_for()
+        question.get_by_text("In the class pulse, without your name.").wait_for()
 
-            page.get_by_role("button", name=re.compile(r"^Hand in")).click()
-            status = page.get_by_text(re.compile(r"(Handed in|Not handed in|No submission)"))
-            status.first.wait_for()
-            shown = status.first.text_content()
-        except Exception:
-            page.screenshot(path="/tmp/hub-browser-failure.png", full_page=True)
-            Path("/tmp/hub-browser-failure.txt").write_text(page.content())
-            raise
-        finally:
-            browser.close()
+        page.get_by_role("button", name=re.compile(r"^Hand in")).click()
+        status = page.get_by_text(re.compile(r"(Handed in|Not handed in|No submission)"))
+        status.first.wait_for()
+        shown = status.first.text_content()
+    except Exception:
+        page.screenshot(path="/tmp/hub-browser-failure.png", full_page=True)
+        Path("/tmp/hub-browser-failure.txt").write_text(page.content())
+        raise
+    finally:
+        context.close()
 
     assert shown.startswith("✓ Handed in at "), shown
     token = hub.token_for(student)
