@@ -17,7 +17,7 @@ from diplomatic_cover.answers.identity import Student
 from diplomatic_cover.answers.reveals import reveal
 from diplomatic_cover.answers.store import ResponseStore
 from diplomatic_cover.grading import grade
-from diplomatic_cover.grading.results import AFTER_REVEAL, GRADED, NOT_ANSWERED
+from diplomatic_cover.grading.results import AFTER_REVEAL, GRADED, NOT_ANSWERED, UNVERIFIED
 from diplomatic_cover.handin.submission import build_submission
 from diplomatic_cover.widgets.question import QuestionWidget
 
@@ -52,6 +52,15 @@ def test_every_prediction_is_asked_before_the_one_cell_that_reveals_it(notebook)
     for question in CATALOGUE.for_notebook(notebook.stem):
         if question.reveal:
             assert question.reveal in dict(revealed), question.id
+
+    # The grader knows which questions come after a result from the catalogue alone (the
+    # notebooks need not be at hand): the order asked, and nothing between a prediction and
+    # its result.
+    order = [name for _index, kind, name in found if kind == "ask" and name in CATALOGUE]
+    assert order == [q.id for q in CATALOGUE.for_notebook(notebook.stem)]
+    for name, index in revealed:
+        after = [n for i, kind, n in found if kind == "ask" and i > index]
+        assert [q.id for q in CATALOGUE.asked_after(name)] == after, name
 
 
 def test_the_kit_turns_its_read_offs_into_predictions():
@@ -150,6 +159,9 @@ questions = { "04.hand-calc" = 1, "04.more-officers" = 1, "04.symmetric-ranges" 
 """
 
 
+LATER = [("04.estimates", ["counting", "era"]), ("04.most-sensitive", "officers")]
+
+
 def hand_in(folder, student, steps):
     """Run `steps` (save or reveal) in the student's own store, then press Hand in."""
     store = ResponseStore(folder / student.id / "responses")
@@ -181,8 +193,13 @@ def test_predictions_are_graded_on_the_answer_saved_before_the_reveal(tmp_path):
         "kept": [("04.hand-calc", right), ("reveal", "04.coverage-model"), ("04.hand-calc", wrong)],
         # Ran the result first, answered after it: not graded.
         "late": [("reveal", "04.coverage-model"), ("04.hand-calc", right)],
-        # Never ran the revealing cell: the saved answer counts.
-        "unrevealed": [("04.hand-calc", right)],
+        # Never ran the revealing cell, nor got past it: the saved answer counts.
+        "unrevealed": [("04.hand-calc", right), ("04.fbi-claims", {"quarter": "documented"})],
+        # Ran it, then went on: the prediction counts, later answers change nothing.
+        "went-on": [("04.hand-calc", right), ("reveal", "04.coverage-model"), *LATER],
+        # No record of the result (the reveal call or the store's entry deleted), yet answers
+        # to questions after it: not graded, flagged for the instructor.
+        "dodger": [("04.hand-calc", right), *LATER],
     }
     for name, steps in students.items():
         hand_in(tmp_path, Student(name, name.title()), steps)
@@ -197,7 +214,17 @@ def test_predictions_are_graded_on_the_answer_saved_before_the_reveal(tmp_path):
         "kept": (1.0, GRADED),
         "late": (0.0, AFTER_REVEAL),
         "unrevealed": (1.0, GRADED),
+        "went-on": (1.0, GRADED),
+        "dodger": (0.0, UNVERIFIED),
     }
+    assert "your instructor will look" in hand_calc["dodger"]["hint"]
+    assert hand_calc["dodger"]["flag"].startswith(
+        "prediction not graded: no record its result was shown, yet 04.estimates, "
+        "04.most-sensitive (asked after the result) answered"
+    )
+    flags = {s["key"]: s["flags"] for s in results["students"]}
+    assert any(f.startswith("04.hand-calc: prediction not graded") for f in flags["dodger"])
+    assert not any("prediction not graded" in f for f in flags["unrevealed"] + flags["went-on"])
     assert hand_calc["kept"]["answer"] == "20 %"  # the feedback page shows the prediction
     assert "before the cell that shows" in hand_calc["late"]["hint"]
     assert items["late"]["04.more-officers"]["status"] == NOT_ANSWERED  # never answered at all

@@ -217,6 +217,22 @@ class Catalogue(Mapping[str, Question]):
         """The questions that predict the result `reveal_id` (their `reveal`), in order."""
         return [q for q in self.questions.values() if q.reveal == reveal_id]
 
+    def asked_after(self, reveal_id: str) -> list[Question]:
+        """The questions its notebook asks after the cell that shows the result `reveal_id`.
+
+        The catalogue lists a notebook's questions in the order it asks them, and the
+        revealing cell comes straight after its last prediction (tests/test_predictions.py
+        checks both against the notebooks), so these are the questions listed after it. An
+        answer to one of them shows the student got past the result; the grader uses that
+        to spot a prediction whose reveal record is missing.
+        """
+        predictions = self.predicting(reveal_id)
+        if not predictions:
+            return []
+        questions = self.for_notebook(predictions[0].notebook)
+        last = max(questions.index(q) for q in predictions)
+        return questions[last + 1 :]
+
 
 def _choices(raw: Any, where: str) -> tuple[Choice, ...]:
     if raw is None:

@@ -95,6 +95,29 @@ def find_prediction(documents: Documents, question: Question) -> tuple[Any, bool
     return entry, True
 
 
+def answered_past_reveal(
+    documents: Documents, question: Question, asked_after: list[Question]
+) -> list[str]:
+    """Ids of the questions after a prediction's result that the student answered.
+
+    `asked_after` is `Catalogue.asked_after(question.reveal)`. Read from the prediction's
+    own notebook document only: that is where the notebook saves them.
+    """
+    document = documents.get(question.notebook)
+    answers = document.get("answers") if isinstance(document, Mapping) else None
+    if not isinstance(answers, Mapping):
+        return []
+    found = []
+    for later in asked_after:
+        entry = answers.get(later.id)
+        try:
+            if isinstance(entry, Mapping) and is_answered(later, entry.get("value")):
+                found.append(later.id)
+        except (AttributeError, TypeError, ValueError):
+            continue
+    return found
+
+
 def find_check(documents: Documents, check_id: str, exercise: str) -> Any:
     """The recorded entry of a check: the exercise's own document first, then the latest.
 

@@ -26,6 +26,7 @@ NOT_RUN = "not re-run"
 CHANGED = "changed since --execute: not re-run"
 ERROR = "grading error"
 AFTER_REVEAL = "answered only after the result was shown"
+UNVERIFIED = "prediction not verified: no record the result was shown"
 
 # Student states
 SUBMITTED = "graded"

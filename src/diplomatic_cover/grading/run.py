@@ -48,6 +48,7 @@ from diplomatic_cover.grading import classreport, exports, feedback, review
 from diplomatic_cover.grading.autograde import (
     GradingError,
     HiddenChecks,
+    answered_past_reveal,
     find_answer,
     find_check,
     find_prediction,
@@ -99,6 +100,7 @@ from diplomatic_cover.grading.results import (
     TIMED_OUT,
     UNISOLATED,
     UNISOLATED_FLAG,
+    UNVERIFIED,
     ItemResult,
     StudentResult,
     encode_results,
@@ -240,6 +242,28 @@ def _answered_too_late(result: ItemResult, question: Any, entry: Any) -> None:
         )
 
 
+def _unverified(result: ItemResult, later: list[str]) -> None:
+    """A prediction with no reveal record, though the student answered past its result.
+
+    The record may have been deleted (to answer after seeing the result) or lost: the
+    grader cannot tell, so the instructor decides (overrides.csv) and the student is told.
+    """
+    if result.status != GRADED:
+        return
+    result.status = UNVERIFIED
+    result.points = 0.0
+    result.passed = None
+    result.feedback = ""
+    result.hint = (
+        "This was a prediction, and your work holds no record of when its result was shown, "
+        "though you answered questions after it: your instructor will look at it."
+    )
+    result.flag = (
+        f"prediction not graded: no record its result was shown, yet {', '.join(later)} "
+        "(asked after the result) answered; award it in overrides.csv if you judge it fair"
+    )
+
+
 class _Grader:
     """Grades students against one configuration; holds what every student shares."""
 
@@ -298,9 +322,13 @@ class _Grader:
             else:
                 question = self.catalogue[item.id]
                 entry = find_answer(documents, question)
-                revealed = False
+                revealed, later = False, []
                 if question.reveal:
                     entry, revealed = find_prediction(documents, question)
+                    if not revealed:
+                        later = answered_past_reveal(
+                            documents, question, self.catalogue.asked_after(question.reveal)
+                        )
                 if item.kind == AUTO:
                     graded = grade_widget(
                         item, question, entry, self.key[item.id], self.rules.get(item.id)
@@ -309,6 +337,8 @@ class _Grader:
                     graded = self._written(item, question, entry)
                 if revealed and graded.status == NOT_ANSWERED:
                     _answered_too_late(graded, question, find_answer(documents, question))
+                if later:
+                    _unverified(graded, later)
                 result.items.append(graded)
         for question in self.opinion_questions:
             entry = find_answer(documents, question)
