@@ -163,6 +163,12 @@ class Question:
             spec["why_chars"] = WHY_CHARS
         if self.type == "number":
             spec.update(unit=self.unit, minimum=self.minimum, maximum=self.maximum)
+        if self.type == "ranking":
+            # A graded ranking counts only once the student moves an item: its shuffled start
+            # order is the key for about one student in 24 (four options), and a "Keep this
+            # order" button would hand them the points for one click. The key does not ship,
+            # so the shuffle cannot avoid it; a view or a practice ranking keeps the button.
+            spec["keep_order"] = not self.points
         return spec
 
 

@@ -318,8 +318,13 @@ function render({ model, el: host }) {
   function ranking() {
     const list = el("ol", { class: "dc-ranking", "aria-labelledby": `${uid}-prompt` });
     const live = el("div", { class: "dc-sr-only", "aria-live": "assertive" });
-    const hint = el("div", { class: "dc-hint", text: "Use the Up and Down buttons to reorder. The list counts as your answer once you move an item or press Keep this order." });
-    const keep = el("button", { type: "button", class: "dc-button", text: "Keep this order" });
+    // A graded ranking has no "Keep this order" (spec.keep_order false, see Question.to_spec):
+    // its start order is the key for a few students, so it counts only once an item moves.
+    const hint = el("div", { class: "dc-hint", text: spec.keep_order
+      ? "Use the Up and Down buttons to reorder. The list counts as your answer once you move an item or press Keep this order."
+      : "Use the Up and Down buttons to reorder. The list counts as your answer once you move an item (if you judge the order shown right already, move one down and back up)." });
+    const keep = spec.keep_order
+      ? el("button", { type: "button", class: "dc-button", text: "Keep this order" }) : null;
     const order = () => (Array.isArray(value) && value.length ? value : spec.options.map((o) => o.id));
     const labelOf = (id) => (spec.options.find((o) => o.id === id) || { label: id }).label;
     function draw(focusId, focusDir) {
@@ -349,8 +354,12 @@ function render({ model, el: host }) {
         }
       });
     }
-    keep.addEventListener("click", () => { setValue(order(), true); live.textContent = "Order saved"; });
-    body.append(hint, list, keep, live);
+    if (keep) {
+      keep.addEventListener("click", () => { setValue(order(), true); live.textContent = "Order saved"; });
+      body.append(hint, list, keep, live);
+    } else {
+      body.append(hint, list, live);
+    }
     update = () => {};
     draw();
     return () => draw();
