@@ -215,6 +215,15 @@ def test_practice_questions_have_their_feedback_in_the_catalogue_not_the_key():
         assert not [t for t in texts if t in spec], question.id  # shown after an attempt only
 
 
+def test_every_guided_notebook_gives_feedback_in_class_through_a_practice_question():
+    """The class copy has no answer key, so practice questions are the only widgets that say
+    whether an answer was right: each guided notebook has at least one."""
+    catalogue = load_catalogue()
+    guided = [f"0{n}" for n in range(1, 7)]
+    practice = {q.notebook[:2] for q in catalogue.values() if q.practice}
+    assert [n for n in guided if n not in practice] == []
+
+
 def test_the_room_can_pool_every_closed_form_view_and_no_graded_question():
     catalogue = load_catalogue()
     for question in catalogue.values():
