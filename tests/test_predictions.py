@@ -230,6 +230,24 @@ def test_predictions_are_graded_on_the_answer_saved_before_the_reveal(tmp_path):
     assert items["late"]["04.more-officers"]["status"] == NOT_ANSWERED  # never answered at all
 
 
+def test_a_submission_from_a_kit_without_reveal_records_is_graded_on_its_answer(
+    tmp_path, monkeypatch
+):
+    """Kit 0.1.0 recorded no reveals: its students answered past every result through no
+    doing of theirs, so their predictions are graded on the saved answer, as before."""
+    monkeypatch.setattr("diplomatic_cover.handin.submission.__version__", "0.1.0")
+    right = {"raw": "20", "number": 20}
+    hand_in(tmp_path, Student("old-kit", "Old Kit"), [("04.hand-calc", right), *LATER])
+    config = tmp_path / "grading.toml"
+    config.write_text(CONFIG, encoding="utf-8")
+    grade(submissions=tmp_path / "submissions", out=tmp_path / "grades", config=config)
+    results = json.loads((tmp_path / "grades" / "results.json").read_text(encoding="utf-8"))
+    (student,) = results["students"]
+    assert student["kit_version"] == "0.1.0"
+    hand_calc = next(i for i in student["items"] if i["id"] == "04.hand-calc")
+    assert (hand_calc["points"], hand_calc["status"], hand_calc["flag"]) == (1.0, GRADED, "")
+
+
 def test_guesses_are_never_graded():
     # A question that asks for a guess: "Guess ..." or an id ending in "-guess".
     guesses = [

@@ -76,6 +76,7 @@ from diplomatic_cover.grading.ingest import (
     UploadSource,
     as_source,
     collect,
+    version_tuple,
 )
 from diplomatic_cover.grading.manual_store import (
     ManualScores,
@@ -242,6 +243,16 @@ def _answered_too_late(result: ItemResult, question: Any, entry: Any) -> None:
         )
 
 
+#: The first kit whose notebooks record when a result was shown (`dc.reveal`); an older
+#: kit's submission holds no reveal record through no doing of the student's.
+RECORDS_REVEALS = (0, 2, 0)
+
+
+def _records_reveals(kit_version: str) -> bool:
+    version = version_tuple(kit_version)
+    return version is None or version >= RECORDS_REVEALS
+
+
 def _unverified(result: ItemResult, later: list[str]) -> None:
     """A prediction with no reveal record, though the student answered past its result.
 
@@ -325,7 +336,7 @@ class _Grader:
                 revealed, later = False, []
                 if question.reveal:
                     entry, revealed = find_prediction(documents, question)
-                    if not revealed:
+                    if not revealed and _records_reveals(submission.kit_version):
                         later = answered_past_reveal(
                             documents, question, self.catalogue.asked_after(question.reveal)
                         )
