@@ -10,6 +10,8 @@ where nothing confirms it. The student's own `check()` is tried as an oracle too
 The review also answered exercise 3 with the class copy's `capacity_model` functions. The
 exercise now asks for a model with agents away, which notebook 04's lacks, so those
 functions are a known wrong answer: a hint naming what is missing, and next to no points.
+Wrapped in two lines they are the right model, so exercise 3's points are in its record
+question, which the model cannot answer: the wrappers are handed in too.
 """
 
 import hashlib
