@@ -135,6 +135,7 @@ def test_edits_in_both_copies_hand_in_the_one_saved_last(work, store, tmp_path):
 
     handed = _exercises_in(_build(work, store, tmp_path / "out"))
 
+    assert list(handed) == [EX3]
     assert "# Ana's second try" in handed[EX3] and "# Ana's newer attempt" not in handed[EX3]
 
 
