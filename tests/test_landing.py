@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from diplomatic_cover import paths
+from diplomatic_cover.__main__ import main as python_m
 from diplomatic_cover.setup.landing import land, page
 from diplomatic_cover.setup.workcopy import KEPT, NEW, UPDATED
 from tests.labserver import free_port
@@ -132,6 +133,18 @@ def test_nbgitpullers_parent_folder_is_followed(tmp_path):
     landing = land(tmp_path, EX1, parent="course")
     assert landing.target == f"lab/tree/course/my-work/{EX1}"
     assert (tmp_path / "course" / "my-work" / EX1).is_file()
+
+
+def test_update_in_a_terminal_in_the_working_copy_updates_that_copy(home, monkeypatch, capsys):
+    land(home, "notebooks/00_start_here.ipynb")
+    _change_upstream(home / paths.PULLED_DIR / EX1, "A second hint.")
+    monkeypatch.chdir(home / "my-work" / "exercises")
+
+    assert python_m(["update"]) == 0
+
+    assert f"Your working copy: {home / 'my-work'}" in capsys.readouterr().out
+    assert "A second hint." in (home / "my-work" / EX1).read_text(encoding="utf-8")
+    assert not (home / paths.PULLED_DIR / "my-work").exists()
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):

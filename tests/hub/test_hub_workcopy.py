@@ -144,7 +144,12 @@ def _store(hub, student):
         """)
 
 
-def test_a_second_pull_replaces_run_notebooks_and_keeps_edited_ones(hub, accounts, course_repo):
+@pytest.fixture(scope="module")
+def updated(hub, accounts, course_repo):
+    """Student 5's class so far: link, work, the instructor's update, the link again.
+
+    Returns the student, the landing page of the second visit and the answer store before it.
+    """
     student = accounts.student(5)
     hub.start_server(student)
     link = pull_link(hub.url, str(course_repo), "main", EX3)
@@ -171,8 +176,12 @@ def test_a_second_pull_replaces_run_notebooks_and_keeps_edited_ones(hub, account
     commit_new_hint(course_repo, EX1, "A second hint for exercise 1.")
     commit_new_hint(course_repo, EX3, "A second hint for exercise 3.")
     status, _, page = open_link(hub, student, link)
-
     assert status == 200, page
+    return student, page, answers
+
+
+def test_a_second_pull_replaces_run_notebooks_and_keeps_edited_ones(hub, updated):
+    student, page, answers = updated
     assert "Kept your edited exercises/ex3_capacity.ipynb" in page
     assert "ex3_capacity (updated).ipynb" in page
     replaced = contents(hub, student, f"my-work/{EX1}")["content"]
@@ -185,3 +194,28 @@ def test_a_second_pull_replaces_run_notebooks_and_keeps_edited_ones(hub, account
     assert "A second hint for exercise 3." in beside["content"]["cells"][-1]["source"]
     assert contents(hub, student, "my-work/exercises/ex1_pandas_record (updated).ipynb") is None
     assert _store(hub, student) == answers
+
+
+HAND_IN_AND_UPDATE = """
+import json, subprocess, sys, zipfile
+from pathlib import Path
+work = Path.home() / "my-work"
+built = subprocess.run([sys.executable, "-m", "diplomatic_cover", "submit", "--local"],
+                       cwd=work / "exercises", capture_output=True, text=True)
+(path,) = (work / "submissions").glob("submission-*.zip")
+with zipfile.ZipFile(path) as archive:
+    ex3 = archive.read("exercises/ex3_capacity.ipynb").decode()
+update = subprocess.run([sys.executable, "-m", "diplomatic_cover", "update"],
+                        cwd=work, capture_output=True, text=True)
+print(json.dumps({"built": built.returncode, "edited": "# my capacity model" in ex3,
+                  "update": update.returncode, "said": update.stdout + update.stderr}))
+"""
+
+
+def test_hand_in_and_update_work_from_the_working_copy(hub, updated):
+    """After the link: Hand in takes ~/my-work's exercises, and `update` finds the pulled copy."""
+    student = updated[0]
+    with StudentKernel(hub, student, "my-work") as kernel:
+        done = kernel.json(HAND_IN_AND_UPDATE, timeout=180)
+    assert done["built"] == 0 and done["edited"], done
+    assert done["update"] == 0 and "(nothing new from the kit)" in done["said"], done

@@ -18,9 +18,14 @@ Why not let students work inside nbgitpuller's clone: nbgitpuller's own merge ke
 notebook a student only ran (it counts as changed) and gives an edited one no "(updated)"
 copy, and the hidden clone keeps git's bookkeeping out of the student's file browser.
 
+The route changes files on a GET, as nbgitpuller's own pull does; all it can do is apply the
+update rules, which never lose an edit, so a link followed from elsewhere does no more than
+an update would. It opens only paths inside the working copy (no `..`, no hidden folders).
+
 The extension is enabled by the file `jupyter-config/jupyter_server_config.d/
 diplomatic_cover.json`, which a `pip install` of the kit puts in the environment's
-`etc/jupyter` (pyproject.toml's data-files), as nbgitpuller enables itself. The heavy imports
+`etc/jupyter` (pyproject.toml's data-files), as nbgitpuller enables itself (an editable
+install, `make lab`, does not: a laptop needs no landing route). The heavy imports
 (tornado, jupyter_server) happen only when a server loads the extension.
 """
 
