@@ -26,6 +26,9 @@ SUBMISSIONS_ENV = "DIPLOMATIC_COVER_SUBMISSIONS"
 #: the hashes of what was copied; `setup/workcopy.py` writes it).
 WORK_DIR = "my-work"
 WORK_MARKER = ".diplomatic-cover-copy.json"
+#: On a hub, the hidden folder of the student's home nbgitpuller pulls the class copy into
+#: (the class link's `targetpath`); `setup/landing.py` updates `my-work/` from it.
+PULLED_DIR = ".diplomatic-cover-class"
 #: The record's folder inside the installed package (pyproject.toml maps `data/` there).
 PACKAGED_DATA = "dataset"
 

@@ -91,6 +91,12 @@ class RealHub:
         )
         for path in [kit, *kit.rglob("*")]:
             path.chmod(0o755 if path.is_dir() else 0o644)
+        # The kit's jupyter-config file, which a pip install puts in etc/jupyter: it enables
+        # the class link's landing route (setup/landing.py) in every student's server.
+        jupyter_config = self.folder / "jupyter-config"
+        shutil.copytree(ROOT / "jupyter-config", jupyter_config)
+        for path in [jupyter_config, *jupyter_config.rglob("*")]:
+            path.chmod(0o755 if path.is_dir() else 0o644)
         git_config = self.folder / "gitconfig"
         # nbgitpuller runs git as the student on a repository root owns: declare it safe.
         git_config.write_text("[safe]\n\tdirectory = *\n")
@@ -107,6 +113,7 @@ class RealHub:
             "FOLDER": str(self.folder),
             "STORAGE": str(self.storage),
             "GIT_CONFIG": str(git_config),
+            "JUPYTER_CONFIG": str(jupyter_config),
             "DEPLOY_SNIPPET": str(ROOT / "deploy" / "jupyterhub_config.py"),
             "PASSWORD": PASSWORD,
             "ADMIN_TOKEN": self.admin_token,
