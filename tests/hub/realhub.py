@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -30,6 +29,22 @@ ROOT = Path(__file__).resolve().parents[2]
 SERVICE = "diplomatic-cover"
 PASSWORD = "class-of-thirty-students"  # the shared password (at least 8 characters)
 CONFIG = Path(__file__).with_name("jupyterhub_config.template.py")
+
+
+def class_copy_package(out: Path) -> Path:
+    """The class copy's package folder, for the hub's PYTHONPATH: what the hub image installs.
+
+    Built by the kit's own `release` from this checkout (as `--execute` builds the copy its
+    jobs run in), so the servers and the service have no `instructor` package and no answer
+    key, exactly as on a real hub; readable by every user. Returns the folder that holds
+    `diplomatic_cover/`.
+    """
+    from diplomatic_cover.grading.sandbox.runtime import build_class_copy
+
+    build_class_copy(out, ROOT)
+    for path in [out, *out.rglob("*")]:
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    return out / "src"
 
 
 def free_port() -> int:
@@ -85,12 +100,7 @@ class RealHub:
         timeout: float = 60,
     ) -> float:
         """Write the config, start the hub, wait for a 200 through the proxy; return seconds."""
-        kit = self.folder / "kit"
-        shutil.copytree(
-            ROOT / "src", kit, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info")
-        )
-        for path in [kit, *kit.rglob("*")]:
-            path.chmod(0o755 if path.is_dir() else 0o644)
+        kit = class_copy_package(self.folder / "class-kit")
         git_config = self.folder / "gitconfig"
         # nbgitpuller runs git as the student on a repository root owns: declare it safe.
         git_config.write_text("[safe]\n\tdirectory = *\n")
