@@ -45,12 +45,20 @@ def hub(tmp_path_factory):
     return image, pulled
 
 
+@pytest.fixture(scope="module")
+def released_01(hub, tmp_path_factory):
+    """The class repository after `release --with-key 01` (released once: the scan is slow)."""
+    copy = tmp_path_factory.mktemp("released") / "diplomatic-cover-class"
+    shutil.copytree(hub[1], copy)
+    assert releasing.main(out=copy, with_key=["01"]) == 0
+    return copy
+
+
 @pytest.fixture
-def pulled_with_01_key(hub, tmp_path):
+def pulled_with_01_key(released_01, tmp_path):
     """The class copy as a student pulls it after `release --with-key 01`."""
     pulled = tmp_path / "home" / "diplomatic-cover-class"
-    shutil.copytree(hub[1], pulled)
-    assert releasing.main(out=pulled, with_key=["01"]) == 0
+    shutil.copytree(released_01, pulled)
     return pulled
 
 
