@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import time
 from collections.abc import Iterator
 
 import pytest
 
-from tests.hub import hubenv, linux_users, realhub
+from tests.hub import class_repo, hubenv, linux_users, realhub
 
 STUDENTS = ["s1", "s2", "s3", "s4", "s5"]
 INSTRUCTOR = "teacher"
@@ -88,20 +87,13 @@ def hub() -> Iterator[realhub.RealHub]:
 
 @pytest.fixture(scope="session")
 def class_copy_repo(hub: realhub.RealHub) -> str:
-    """A git repository of the notebooks and exercises, owned by root, readable by all.
+    """The course's class-copy repository, built and committed by `release --out`.
 
-    It stands in for the class copy `release --out` will keep in git (phase 2); students
-    pull it with nbgitpuller as they would from the course's repository.
+    Owned by root, readable by all; students pull it with nbgitpuller as they would from
+    the course's repository.
     """
     repo = hub.folder / "class-copy"
-    for part in ("notebooks", "exercises", "data"):
-        shutil.copytree(realhub.ROOT / part, repo / part)
-    git = ["git", "-C", str(repo), "-c", "user.name=Test", "-c", "user.email=test@localhost"]
-    subprocess.run([*git, "init", "--quiet", "--initial-branch=main"], check=True)
-    subprocess.run([*git, "add", "."], check=True)
-    subprocess.run([*git, "commit", "--quiet", "-m", "Class copy"], check=True)
-    for path in [repo, *repo.rglob("*")]:
-        path.chmod(0o755 if path.is_dir() else 0o644)
+    class_repo.release(repo)
     return str(repo)
 
 

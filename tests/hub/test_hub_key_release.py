@@ -8,13 +8,9 @@ student's own kernel, a question of 01 offers its model answer after an attempt;
 
 from __future__ import annotations
 
-import os
-import subprocess
-from unittest import mock
-
 import pytest
 
-from diplomatic_cover.cli import main as cli_main
+from tests.hub.class_repo import release as class_repo_release
 from tests.hub.student_kernel import StudentKernel
 
 TARGET = "diplomatic-cover-class"
@@ -30,26 +26,11 @@ print(json.dumps(shown))
 """
 
 
-def _as_teacher(*args: str) -> None:
-    identity = {f"GIT_{r}_{k}": v for r in ("AUTHOR", "COMMITTER")
-                for k, v in (("NAME", "Teacher"), ("EMAIL", "teacher@example.edu"))}  # fmt: skip
-    with mock.patch.dict(os.environ, identity):
-        assert cli_main(list(args)) == 0
-
-
-def _readable(repo):
-    for path in [repo, *repo.rglob("*")]:
-        if not path.is_symlink():
-            path.chmod(path.stat().st_mode | (0o755 if path.is_dir() else 0o444))
-
-
 @pytest.fixture(scope="module")
 def class_repo(hub):
     """The course's class-copy repository, filled by `release --out` (in the hub's folder)."""
     repo = hub.folder / "class-repo-for-keys"
-    subprocess.run(["git", "init", "--quiet", "--initial-branch=main", str(repo)], check=True)
-    _as_teacher("release", "--out", str(repo))
-    _readable(repo)
+    class_repo_release(repo)
     return repo
 
 
@@ -73,7 +54,6 @@ def test_a_released_key_reaches_a_student_who_pulls_again(hub, accounts, class_r
     _pull(hub, student, class_repo)
     assert _compare_shown(hub, student) == {"01.exit-1": False, "02.selection": False}
 
-    _as_teacher("release", "--with-key", "01", "--out", str(class_repo))
-    _readable(class_repo)
+    class_repo_release(class_repo, "--with-key", "01")
     _pull(hub, student, class_repo)
     assert _compare_shown(hub, student) == {"01.exit-1": True, "02.selection": False}
