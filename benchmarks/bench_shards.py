@@ -18,6 +18,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -37,18 +38,30 @@ def uptime() -> str:
 
 
 def timed(*commands: list[str]) -> tuple[float, list[float]]:
-    """Start every command at once; (wall seconds until the last ends, each one's seconds)."""
+    """Start every command at once; (wall seconds until the last ends, each one's own seconds).
+
+    Each process is reaped by its own thread, so a shard that ends first is timed when it
+    ends, not when an earlier-listed slower shard has been waited for."""
     started = time.monotonic()
     running = [
         subprocess.Popen(c, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         for c in commands
     ]
-    ends = []
-    for process in running:
-        out, _ = process.communicate()
+    ends: list[float] = [0.0] * len(running)
+    outputs: list[str] = [""] * len(running)
+
+    def reap(index: int) -> None:
+        outputs[index], _ = running[index].communicate()
+        ends[index] = time.monotonic() - started
+
+    threads = [threading.Thread(target=reap, args=(i,)) for i in range(len(running))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for process, out in zip(running, outputs, strict=True):
         if process.returncode != 0:
             raise SystemExit(f"failed: {process.args}\n{out}")
-        ends.append(time.monotonic() - started)
     return time.monotonic() - started, ends
 
 

@@ -26,6 +26,7 @@ from diplomatic_cover.answers.store import ResponseStore
 
 pytestmark = [
     pytest.mark.slow,
+    pytest.mark.long,  # 250 writers killed mid-save: about 10 s
     pytest.mark.skipif(
         not hasattr(signal, "SIGKILL") or "fork" not in multiprocessing.get_all_start_methods(),
         reason="needs SIGKILL and fork (POSIX)",

@@ -116,6 +116,7 @@ def grading_folder(tmp_path_factory):
     return folder
 
 
+@pytest.mark.long  # runs every array task and the merge as processes: about 12 s
 def test_the_slurm_scripts_grade_and_merge_as_one_run_does(grading_folder):
     tasks = sbatch_array((RECIPES / "slurm-grade.sbatch").read_text(encoding="utf-8"))
     dc = command()
