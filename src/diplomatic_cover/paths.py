@@ -145,7 +145,7 @@ def class_copy_folder(start: Path | None = None) -> Path | None:
     except (OSError, ValueError, AttributeError):
         recorded = None
     if isinstance(recorded, str) and recorded:
-        candidates.append(Path(recorded))
+        candidates.append(work / recorded)  # an absolute path stays as it is
     candidates.append(work.parent)
     for folder in candidates:
         if (folder / CLASS_COPY_MARKER).is_file():
