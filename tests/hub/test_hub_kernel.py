@@ -1,7 +1,9 @@
 """From a kernel in the student's own server: hand in, and reach nothing of anyone else's.
 
 The kernel uses `diplomatic_cover.hub.client` with the server's own JUPYTERHUB_API_TOKEN and
-the service URL the hub's configuration sets; the client needs no JupyterHub code.
+the service URL the hub's configuration sets; the client needs no JupyterHub code. The
+kernel imports the class copy's package the hub serves (built by `release`, realhub.py), so
+the instructors' package and the answer key are out of its reach, as on a real hub.
 """
 
 from __future__ import annotations
