@@ -37,3 +37,21 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_unconfigure(config: pytest.Config) -> None:
     for folder in _created:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item):
+    """A notebook cell run by nbval fails if it shows a DataFrame whose text pandas cut short
+    (`tests/cut_off_tables.py`): such tables go through `figures.Table`."""
+    result = yield
+    outputs = getattr(item, "test_outputs", None) if type(item).__name__ == "IPyNbCell" else None
+    if outputs:
+        from tests.cut_off_tables import cut_off_cells
+
+        cut = cut_off_cells(outputs)
+        if cut:
+            raise AssertionError(
+                f"this cell shows a DataFrame whose text pandas cut at 50 characters: {cut[:3]}; "
+                "show it with Table(...) (diplomatic_cover.figures), which never cuts"
+            )
+    return result

@@ -18,7 +18,7 @@ def test_submit_builds_a_zip_that_verify_accepts(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("DIPLOMATIC_COVER_RESPONSES", str(tmp_path / "responses"))
     student = set_student("Ana Silva")
     ResponseStore().save_answer(student, "00_start_here", "00.tour-short", "reciprocity")
-    assert main(["submit", "--out-dir", str(tmp_path), "--exercises", str(tmp_path / "none")]) == 0
+    assert main(["submit", "--out-dir", str(tmp_path), "--answers-only"]) == 0
     path = tmp_path / "submission-ana-silva.zip"
     with zipfile.ZipFile(path) as archive:
         assert "report.html" in archive.namelist()

@@ -226,6 +226,11 @@ def test_the_tiny_files_are_valid_so_each_broken_copy_fails_for_one_reason(tmp_p
     assert len(load_timeline(folder / "timeline_2025.csv")) == 1
 
 
+#: "23" and "2018" in the digits used in much of the Arab world: int() reads them, the codebook
+#: does not (a spreadsheet would not sort or sum them as numbers).
+ARABIC_23 = "\u0662\u0663"
+ARABIC_2018 = "\u0662\u0660\u0661\u0668"
+
 BROKEN_EXPULSIONS = {
     # name: (the broken file, spreadsheet row, column, words the message must contain)
     "a typo in a date": (
@@ -293,6 +298,18 @@ BROKEN_EXPULSIONS = {
         2,
         "people_expelled",
         "a staff cap is an action, not a count",
+    ),
+    "a count written in Arabic-Indic digits": (
+        f"{HEADER}\n{UK_ROW.replace(',23,', f',{ARABIC_23},')}\n",
+        2,
+        "people_expelled",
+        "whole number",
+    ),
+    "a date written in Arabic-Indic digits": (
+        f"{HEADER}\n{UK_ROW.replace(',2018-03-14,', f',{ARABIC_2018}-03-14,')}\n",
+        2,
+        "date",
+        "YYYY-MM-DD",
     ),
     "an unquoted comma in a cell": (
         f"{HEADER}\n{UK_ROW.replace('Skripal poisoning', 'Skripal, Salisbury')}\n",
@@ -363,3 +380,43 @@ def test_a_date_known_only_to_the_month_must_be_written_as_the_1st(tmp_path):
     folder = write_package(tmp_path / "timeline", timeline_2025=step)
     with pytest.raises(DataFileError, match=r"row 2, column 'date'.*written as the 1st"):
         load_timeline(folder / "timeline_2025.csv")
+
+
+# --- files saved the wrong way ---------------------------------------------------------------
+
+ACCENTED_ROW = UK_ROW.replace("Skripal poisoning", "Skripal poisoning \u2013 Salisbury caf\u00e9")
+
+
+@pytest.mark.parametrize(
+    ("encoding", "row", "hint"),
+    [
+        # Excel's plain "CSV" on Windows: the file reads until the first accented letter.
+        ("cp1252", 2, "save it as UTF-8"),
+        # "Unicode text" in Excel: every character takes two bytes, starting with a marker.
+        ("utf-16", 1, "UTF-16"),
+    ],
+)
+def test_a_file_not_saved_as_utf8_says_so_and_how_to_fix_it(tmp_path, encoding, row, hint):
+    path = write_package(tmp_path) / "expulsions.csv"
+    path.write_bytes(f"{HEADER}\n{ACCENTED_ROW}\n".encode(encoding))
+    with pytest.raises(DataFileError) as caught:
+        load_expulsions(path)
+    assert (caught.value.file, caught.value.row) == ("expulsions.csv", row)
+    assert hint in str(caught.value)
+    assert "UTF-8" in str(caught.value)
+
+
+def test_the_cp1252_error_names_the_column_of_the_first_accented_letter(tmp_path):
+    path = write_package(tmp_path) / "expulsions.csv"
+    path.write_bytes(f"{HEADER}\n{ACCENTED_ROW}\n".encode("cp1252"))
+    with pytest.raises(DataFileError, match=r"^expulsions\.csv, row 2, column 'stated_reason'"):
+        load_expulsions(path)
+
+
+def test_a_cell_too_long_for_the_csv_reader_is_a_data_file_error(tmp_path):
+    long_note = "x" * 200_000
+    path = write_package(tmp_path, expulsions=f"{HEADER}\n{UK_ROW}{long_note}\n") / "expulsions.csv"
+    with pytest.raises(DataFileError) as caught:
+        load_expulsions(path)
+    assert (caught.value.file, caught.value.row) == ("expulsions.csv", 2)
+    assert "too long" in str(caught.value)

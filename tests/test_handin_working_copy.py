@@ -160,3 +160,61 @@ def test_waiting_for_saves_ends_when_they_land_or_at_the_timeout(tmp_path):
     started = time.monotonic()
     wait_until_saved(lambda: pending, notebook, since, timeout=5)
     assert time.monotonic() - started < 0.5
+
+
+# -- the command outside a working copy ---------------------------------------------------------
+
+
+@pytest.fixture
+def elsewhere(monkeypatch, tmp_path):
+    """A terminal in the student's home, not in the working copy; one answer saved."""
+    monkeypatch.setenv("DIPLOMATIC_COVER_RESPONSES", str(tmp_path / "responses"))
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.chdir(home)
+    student = identity.set_student("Ana Silva")
+    ResponseStore().save_answer(student, "00_start_here", "00.tour-short", "who gets expelled")
+    return home
+
+
+def test_the_command_outside_a_working_copy_refuses_in_one_line(elsewhere, tmp_path):
+    out, err = io.StringIO(), io.StringIO()
+    assert cli_main(["submit", "--out-dir", str(tmp_path / "out")], out, err) != 0
+    said = err.getvalue()
+    assert said.count("\n") == 1 and "--exercises DIR" in said and "--answers-only" in said
+    assert not (tmp_path / "out").exists()  # nothing built, nothing sent
+
+
+def test_the_command_outside_a_working_copy_hands_in_answers_only_when_asked(elsewhere, tmp_path):
+    out, err = io.StringIO(), io.StringIO()
+    args = ["submit", "--local", "--answers-only", "--out-dir", str(tmp_path / "out")]
+    assert cli_main(args, out, err) == 0, err.getvalue()
+    names = zipfile.ZipFile(tmp_path / "out" / "submission-ana-silva.zip").namelist()
+    assert not any(name.startswith("exercises/") for name in names)
+    assert "without exercise notebooks" in out.getvalue()
+
+
+def test_the_command_pointed_at_the_exercises_takes_them(elsewhere, work, tmp_path):
+    out, err = io.StringIO(), io.StringIO()
+    args = ["submit", "--local", "--exercises", str(work / "exercises")]
+    assert cli_main([*args, "--out-dir", str(tmp_path / "out")], out, err) == 0, err.getvalue()
+    names = zipfile.ZipFile(tmp_path / "out" / "submission-ana-silva.zip").namelist()
+    assert "exercises/ex3_capacity.ipynb" in names
+
+
+def test_a_mistyped_exercises_folder_is_refused_not_sent_empty(elsewhere, tmp_path):
+    err = io.StringIO()
+    args = ["submit", "--exercises", str(elsewhere / "my-wrok" / "exercises")]
+    assert cli_main([*args, "--out-dir", str(tmp_path / "out")], io.StringIO(), err) != 0
+    assert "my-wrok" in err.getvalue() and "is not a folder" in err.getvalue()
+    assert not (tmp_path / "out").exists()
+
+
+def cli_main(argv, stdout, stderr):
+    """`diplomatic-cover ARGV` with its output captured."""
+    from contextlib import redirect_stderr, redirect_stdout
+
+    from diplomatic_cover.cli import main
+
+    with redirect_stdout(stdout), redirect_stderr(stderr):
+        return main(argv)

@@ -124,3 +124,16 @@ def test_no_dollar_sign_turns_prose_into_math(path):
     for kind, source in _cells(path):
         if kind == "markdown":
             assert "$" not in source, source[:80]
+
+
+def test_the_glossarys_fisa_entry_cites_the_sections_notebook_04_explains_fisa_with():
+    """Notebook 04 explains who needs a court order under FISA from the statute itself; the
+    glossary entry a student opens from there must rest on the same sections, not on fewer."""
+    glossary = (ROOT / "notebooks" / "glossary.md").read_text(encoding="utf-8")
+    entry = glossary.split('<a id="fisa"></a>', 1)[1].split("<a id=", 1)[0]
+    notebook = _markdown(ROOT / "notebooks" / "04_counterintelligence_capacity.ipynb")
+    section = notebook.split("## Going further: watching diplomats", 1)[1].split("\n## ", 1)[0]
+    explained = set(re.findall(r"§ (18\d\d)\b", section))
+    assert explained, "notebook 04 no longer cites FISA's sections: update this test"
+    cited = set(re.findall(r"title50-section(18\d\d)&", entry))
+    assert explained <= cited, sorted(explained - cited)

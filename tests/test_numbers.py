@@ -4,9 +4,11 @@ import pytest
 
 from diplomatic_cover.answers.catalogue import load_answer_key, load_catalogue
 from diplomatic_cover.answers.numbers import read_number, reread
+from diplomatic_cover.answers.state import ANSWERED, answer_state, notebook_progress
 from diplomatic_cover.grading.autograde import grade_widget
 from diplomatic_cover.grading.config import AUTO, Item
 from diplomatic_cover.grading.results import GRADED, INVALID
+from diplomatic_cover.handin.report import answer_view
 
 
 @pytest.mark.parametrize(
@@ -62,3 +64,29 @@ def test_the_grader_refuses_an_ambiguous_number_as_the_widget_does():
     entry = {"value": {"raw": "1,500", "number": 1500.0}, "raw": "1,500", "valid": True}
     result = grade_widget(ITEM, QUESTION, entry, KEY)
     assert (result.status, result.points) == (INVALID, 0.0)
+
+
+# Saved by a kit before 0.2.0, whose rule stripped every comma: the typed text is the record.
+OLD_2_5 = {"value": {"raw": "2,5", "number": 25.0}, "raw": "2,5", "valid": True, "saved_at": "x"}
+OLD_13_3 = {"value": {"raw": "13,3", "number": 133.0}, "raw": "13,3", "valid": False}
+
+
+def test_the_issues_own_2_5_saved_as_25_reads_as_2_5():
+    assert reread(QUESTION, OLD_2_5)["value"] == {"raw": "2,5", "number": 2.5}
+    assert reread(QUESTION, OLD_2_5)["valid"] is True
+
+
+@pytest.mark.parametrize(("old", "shown"), [(OLD_2_5, "2.5 %"), (OLD_13_3, "13.3 %")])
+def test_the_report_and_the_progress_page_read_the_typed_text_again(old, shown):
+    assert answer_state(QUESTION, old) == ANSWERED
+    view = answer_view(QUESTION, old)
+    assert (view["shown"], view["valid"], view["invalid"]) == (shown, True, False)
+    (notebook,) = [
+        n
+        for n in notebook_progress(
+            {"04_counterintelligence_capacity": {"answers": {QUESTION.id: old}}}, load_catalogue()
+        )
+        if n.notebook == "04_counterintelligence_capacity"
+    ]
+    (row,) = [r for r in notebook.questions if r.question.id == QUESTION.id]
+    assert (row.state, row.preview) == (ANSWERED, shown)

@@ -282,6 +282,8 @@ EMOJI_IN_BMP = set(
 )
 SHOWN = [
     *ROOT.glob("notebooks/*.ipynb"), *ROOT.glob("exercises/*.ipynb"),
+    # The glossary opens beside the notebooks; the guides are read in JupyterLab or a browser.
+    *ROOT.glob("notebooks/*.md"), *ROOT.glob("instructors/*.md"),
     *(p for p in SRC.rglob("*") if p.suffix in {".py", ".js", ".css", ".toml", ".html"}),
 ]  # fmt: skip
 

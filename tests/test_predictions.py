@@ -7,7 +7,9 @@ all when the student answered only afterwards.
 """
 
 import json
+import os
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -210,3 +212,21 @@ def test_guesses_are_never_graded():
     ]
     assert {q.id for q in guesses} == {"00.tour-number", "03.opponent-guess"}
     assert not [q.id for q in guesses if q.points], "a guess earns no points"
+
+
+@pytest.mark.parametrize(("zone", "name"), [("America/New_York", r"E[SD]T"), ("UTC", "UTC")])
+def test_the_reveal_line_says_its_time_zone(store, capsys, zone, name):
+    # A hub kernel usually runs in UTC: the line says so rather than pass UTC off as local.
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = zone
+    time.tzset()
+    try:
+        reveal("04.coverage-model", student=ADA, store=store)
+    finally:
+        if before is None:
+            del os.environ["TZ"]
+        else:
+            os.environ["TZ"] = before
+        time.tzset()
+    said = capsys.readouterr().out
+    assert re.match(rf"The result below was first shown at \d\d:\d\d {name}\.", said), said

@@ -7,14 +7,17 @@ quoting it says the same, so a data change that makes a sentence wrong names the
 """
 
 import json
+import re
 import tomllib
 from pathlib import Path
 
 import pytest
 
+from diplomatic_cover.answers.catalogue import load_answer_key, load_catalogue
 from diplomatic_cover.data import load_expulsions, load_missions, load_sources, load_timeline
 from diplomatic_cover.lessons import cover_model, record
 from diplomatic_cover.lessons.reciprocity_game import counter_ratio_table, ratio_summary
+from tests.kit_files import kit_texts
 
 ROOT = Path(__file__).resolve().parents[1]
 KEYS = ROOT / "src" / "diplomatic_cover" / "questions" / "answer_key"
@@ -158,3 +161,50 @@ def test_notebook_05_explains_the_july_2017_cap_with_the_records_dates(expulsion
     text = prose("notebooks/05_expulsion_record.ipynb")
     assert "the cap's `responds_to` is empty" in text
     assert f"it would add a {delay}-day delay" in text
+
+
+# Ways a sentence can say that the record itself codes the cap as an answer to December 2016.
+RECORD_LINKS_THE_CAP = re.compile(
+    r"record (links|makes that link)|row `?[\w-]*`? makes that link|record links the (cap|two)",
+    re.IGNORECASE,
+)
+
+
+def test_no_text_says_the_record_links_the_july_2017_cap_while_its_responds_to_is_empty(
+    expulsions,
+):
+    cap = expulsions.set_index("event_id").loc["2017-07-28_RUS_USA"]
+    assert not isinstance(cap["responds_to"], str), "the cap is linked again: update this test"
+    claims = [
+        f"{path.relative_to(ROOT)}: {match.group(0)!r}"
+        for path, text in kit_texts()
+        if path.suffix in {".md", ".ipynb", ".toml"}
+        for match in [RECORD_LINKS_THE_CAP.search(" ".join(text.split()))]
+        if match
+    ]
+    assert claims == []
+
+
+NUMBER_WORDS = {
+    word: n
+    for n, word in enumerate(
+        ("none", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+    )
+}
+SOME_OF_ALL = re.compile(r"\b(\w+) of the (\w+) (?:are|is)\b", re.IGNORECASE)
+
+
+def test_a_multiple_choice_key_that_counts_its_options_counts_the_catalogues():
+    catalogue, answer_key = load_catalogue(), load_answer_key()
+    checked = 0
+    for qid, entry in answer_key.items():
+        question = catalogue[qid]
+        if question.type != "multiple":
+            continue
+        for some, of_all in SOME_OF_ALL.findall(entry.model_answer):
+            if some.lower() not in NUMBER_WORDS or of_all.lower() not in NUMBER_WORDS:
+                continue
+            checked += 1
+            stated = (NUMBER_WORDS[some.lower()], NUMBER_WORDS[of_all.lower()])
+            assert stated == (len(entry.correct), len(question.options)), qid
+    assert checked, "no multiple-choice key states a count: the pattern no longer matches"

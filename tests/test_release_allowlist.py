@@ -24,6 +24,8 @@ from diplomatic_cover.instructor.release import (
     modified_notebooks,
     release,
 )
+from diplomatic_cover.instructor.shipped_notebooks import HASH_LIST
+from diplomatic_cover.instructor.shipped_notebooks import main as hashes_main
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = "notebooks/05_expulsion_record.ipynb"
@@ -126,8 +128,46 @@ def test_outputs_saved_by_jupyterlab_are_not_a_change(kit):
     assert modified_notebooks(kit) == []
 
 
-def test_outside_a_git_checkout_every_notebook_must_be_named(kit, tmp_path):
+def edit(path: Path, source: str) -> None:
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    next(c for c in notebook["cells"] if c["cell_type"] == "code")["source"] = [source]
+    path.write_text(json.dumps(notebook, indent=1), encoding="utf-8")
+
+
+def test_the_shipped_hash_list_matches_the_guided_notebooks(capsys):
+    # Fails after a guided notebook changes until the list is regenerated (the message says how).
+    assert hashes_main(["--check", "--root", str(ROOT)]) == 0, capsys.readouterr().err
+
+
+def test_a_kit_without_git_releases_its_notebooks_as_shipped(kit, tmp_path):
+    shutil.rmtree(kit / ".git")  # a kit downloaded as a zip
+    assert modified_notebooks(kit) == []
+    release(out=tmp_path / "class", root=kit)
+    assert (tmp_path / "class" / NOTEBOOK).is_file()
+
+
+def test_a_kit_without_git_refuses_an_edited_notebook_by_its_hash_list(kit, tmp_path):
     shutil.rmtree(kit / ".git")
+    edit(kit / NOTEBOOK, "LOG_SCALE = True\n")
+    with pytest.raises(ReleaseError, match=r"shipped with.*05_expulsion_record\.ipynb") as caught:
+        release(out=tmp_path / "refused", root=kit)
+    assert "notebooks/00_start_here.ipynb" not in str(caught.value)  # only the edited one
+    assert not (tmp_path / "refused").exists()
+    release(out=tmp_path / "class", root=kit, allow_modified=["05_expulsion_record"])
+    assert "LOG_SCALE = True" in (tmp_path / "class" / NOTEBOOK).read_text(encoding="utf-8")
+
+
+def test_the_hash_list_check_names_the_edited_notebook(kit, capsys):
+    edit(kit / NOTEBOOK, "LOG_SCALE = True\n")
+    assert hashes_main(["--check", "--root", str(kit)]) == 1
+    assert NOTEBOOK in capsys.readouterr().err
+    assert hashes_main(["--root", str(kit)]) == 0  # regenerated: now it matches
+    assert hashes_main(["--check", "--root", str(kit)]) == 0
+
+
+def test_without_git_or_a_hash_list_every_notebook_must_be_named(kit, tmp_path):
+    shutil.rmtree(kit / ".git")
+    (kit / HASH_LIST).unlink()
     with pytest.raises(ReleaseError, match=r"not a git checkout.*--allow-modified all"):
         release(out=tmp_path / "class", root=kit)
     release(out=tmp_path / "class", root=kit, allow_modified=["all"])

@@ -10,7 +10,9 @@ included (only `if TYPE_CHECKING:` blocks are skipped: they never run). Rules:
 * nothing that ships in the class copy imports `instructor/` (which `release` leaves out),
   except where listed below with the reason;
 * notebooks and exercises use only the public names listed in PUBLIC;
-* the package's own modules import the rooms, never an old dotted path.
+* the package's own modules import the rooms, never an old dotted path;
+* package data is found with `paths.package_path` (importlib.resources), never from
+  `__file__`, which breaks when the files are laid out differently (a wheel, a zip).
 
 The thin modules at the old dotted paths (`diplomatic_cover/_old_paths.py`) are recognised by
 their shape and exempt from the first rule: their job is to re-export a room.
@@ -442,3 +444,37 @@ def test_a_lesson_offers_its_declared_names_and_its_sliders_but_not_its_helpers(
     assert {"coverage", "BASELINE", "coverage_explorer"} <= offered
     assert "read_data" not in offered and "_ASSUMPTIONS" not in offered
     assert {"people_rows"} <= public_names("diplomatic_cover.record")
+
+
+# ---------------------------------------------------------------------------------------
+# Rule 5: package data through paths.package_path, not __file__
+
+#: Modules allowed to read `__file__`, and why.
+FILE_DOORS = {
+    "paths.py": "finds the open kit's folder of an editable install (`kit_root`), not data",
+}
+
+
+def uses_of_file(source: str) -> list[int]:
+    """The lines of `source` that read `__file__`."""
+    return [
+        node.lineno
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Name) and node.id == "__file__"
+    ]
+
+
+def test_the_file_finder_flags_a_path_built_from_file():
+    source = 'from pathlib import Path\nDATA = Path(__file__).with_name("data") / "x.toml"\n'
+    assert uses_of_file(source) == [2]
+    assert uses_of_file('DATA = package_path("data", "x.toml")\n') == []
+
+
+def test_package_data_is_found_with_package_path_not_file():
+    found = [
+        f"{path.relative_to(PACKAGE).as_posix()}:{line}"
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if path.relative_to(PACKAGE).as_posix() not in FILE_DOORS
+        for line in uses_of_file(path.read_text(encoding="utf-8"))
+    ]
+    assert found == [], "use paths.package_path(...) for package data: " + ", ".join(found)

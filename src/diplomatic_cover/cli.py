@@ -32,12 +32,20 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="folder for the zip (default: submissions/ in your working copy)",
     )
-    submit.add_argument(
+    where = submit.add_mutually_exclusive_group()
+    where.add_argument(
         "--exercises",
         type=Path,
         default=None,
+        metavar="DIR",
         help="folder of exercise notebooks to include (default: exercises/ of the working "
         "copy you are in, e.g. my-work/exercises)",
+    )
+    where.add_argument(
+        "--answers-only",
+        action="store_true",
+        help="hand in your answers without exercise notebooks (outside a working copy the "
+        "command refuses unless given this or --exercises)",
     )
     submit.add_argument(
         "--local",
@@ -172,7 +180,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         if args.verify:
             return cli_verify(args.verify)
-        return cli_submit(out_dir=args.out_dir, exercises_dir=args.exercises, send=not args.local)
+        return cli_submit(
+            out_dir=args.out_dir,
+            exercises_dir=args.exercises,
+            answers_only=args.answers_only,
+            send=not args.local,
+        )
     if args.command == "grade":
         from diplomatic_cover.grading.command import run_from_args
 

@@ -19,6 +19,7 @@ pandas is imported inside the functions, so `import diplomatic_cover.data` stays
 from __future__ import annotations
 
 import csv
+import io
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -109,8 +110,10 @@ POST_TYPES = ("embassy", "consulate_general", "mission_to_un", "compound", "trad
 DATE_PRECISIONS = ("day", "month")
 POST_DATE_PRECISIONS = ("day", "year")
 
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_COUNT = re.compile(r"\d+")
+# [0-9], not \d: \d also matches Arabic-Indic and other digits, which int() reads but a
+# spreadsheet does not treat as numbers.
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_COUNT = re.compile(r"[0-9]+")
 _URL = re.compile(r"https?://[^\s/]+\S*")
 _LETTER_SUFFIX = re.compile(r"(_[b-z])?")
 _STEP_SLUG = re.compile(r"_[a-z0-9]+(_[a-z0-9]+)*")
@@ -293,12 +296,68 @@ class _Table:
         return DataFileError(self.file, self.rows[index], column, problem)
 
 
+_UTF16_MARKS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def _decode(path: Path, names: Sequence[str]) -> str:
+    """The file's text, or a DataFileError saying where it stops being UTF-8 and how to fix it.
+
+    Spreadsheets save CSV in other encodings unless told: Excel's plain "CSV" on Windows is
+    cp1252 (fine until the first accented letter), its "Unicode text" is UTF-16.
+    """
+    raw = path.read_bytes()
+    try:
+        # utf-8-sig: Excel's "CSV UTF-8" adds a byte-order mark that would glue onto the 1st name.
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        if raw.startswith(_UTF16_MARKS):
+            raise DataFileError(
+                path.name,
+                1,
+                None,
+                'the file is saved as UTF-16 ("Unicode text"); expected UTF-8: save it as '
+                '"CSV UTF-8" (in a text editor: encoding UTF-8)',
+            ) from None
+        before = raw[: error.start].decode("utf-8-sig", errors="replace")
+        row = before.count("\n") + 1
+        line_so_far = before.rsplit("\n", 1)[-1]
+        position = len(next(csv.reader([line_so_far]), [""]))
+        column = names[position - 1] if row > 1 and 0 < position <= len(names) else None
+        raise DataFileError(
+            path.name,
+            row,
+            column,
+            f"byte {raw[error.start]:#04x} is not UTF-8 text (the file was probably saved as "
+            f'Windows/Latin-1 "CSV"); save it as UTF-8 ("CSV UTF-8" in Excel)',
+        ) from None
+
+
+def _lines(path: Path, names: Sequence[str]) -> list[list[str]]:
+    """The file's rows as lists of cells; a cell the csv module refuses is a DataFileError."""
+    reader = csv.reader(io.StringIO(_decode(path, names), newline=""))
+    lines: list[list[str]] = []
+    try:
+        for cells in reader:
+            lines.append(cells)
+    except csv.Error as error:
+        # line_num counts physical lines read; a quoted cell can span several, so the row is
+        # the one after the last complete record, which is what a spreadsheet would show.
+        row = len(lines) + 1
+        if "field larger than field limit" in str(error):
+            problem = (
+                f"a cell is too long (over {csv.field_size_limit():,} characters); expected "
+                f"short text (an unclosed double quote makes the rest of the file one cell)"
+            )
+        else:
+            problem = f"the CSV cannot be read ({error}); expected plain comma-separated text"
+        raise DataFileError(path.name, row, None, problem) from None
+    return lines
+
+
 def _read(path: Path, columns: Sequence[_Column]) -> _Table:
     """Read a CSV as text and check its header and every cell; raise at the first problem."""
     names = [c.name for c in columns]
-    # utf-8-sig: Excel's "CSV UTF-8" adds a byte-order mark that would glue onto the first name.
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        lines = list(csv.reader(handle))
+    lines = _lines(path, names)
     file = path.name
     if not lines:
         raise DataFileError(

@@ -27,6 +27,7 @@ their first user, whose messages (and `except StoreError`) they keep.
 from __future__ import annotations
 
 import contextlib
+import errno
 import functools
 import json
 import os
@@ -49,6 +50,26 @@ _CREATE_NEW = os.O_CREAT | os.O_EXCL | os.O_WRONLY | getattr(os, "O_BINARY", 0)
 
 class StoreError(Exception):
     """An answer could not be saved or read; the message says what to do."""
+
+
+# "No space left" and "quota exceeded": the same thing to a student (EDQUOT is POSIX only).
+_DISK_FULL = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
+
+
+def cannot_save(error: OSError, folder: Path, otherwise: str) -> StoreError:
+    """The StoreError for a write that failed: a full disk says so, and what to do now.
+
+    A full disk (or quota) is the one failure a student can act on at once: nothing more
+    will be saved until space is freed, so the text they typed lives only in the browser.
+    Any other error gets `otherwise`, the caller's message.
+    """
+    if error.errno in _DISK_FULL:
+        return StoreError(
+            f"Your answer is NOT saved: the disk is full ({folder}: "
+            f"{error.strerror or error}). To keep it, copy your text (select it, Ctrl+C) "
+            "into a file elsewhere, and tell your instructor. Answers saved earlier are safe."
+        )
+    return StoreError(otherwise)
 
 
 # ---------------------------------------------------------------------------------------
@@ -289,17 +310,25 @@ class FileLock:
             except OSError as error:
                 # Windows reports a lock file being deleted as "access denied": wait.
                 if not (os.name == "nt" and isinstance(error, PermissionError)):
-                    raise StoreError(
+                    raise cannot_save(
+                        error,
+                        self.path.parent,
                         f"Your answers could not be saved: {self.path.parent} cannot be "
-                        f"written ({error.strerror or error}). Tell your instructor."
+                        f"written ({error.strerror or error}). Tell your instructor.",
                     ) from error
             else:
                 try:
                     os.write(fd, payload)
-                except OSError:
+                except OSError as error:
                     os.close(fd)
                     unlink_quietly(self.path)
-                    raise
+                    raise cannot_save(
+                        error,
+                        self.path.parent,
+                        f"Your answers could not be saved: the lock in {self.path.parent} "
+                        f"could not be written ({error.strerror or error}). Tell your "
+                        "instructor.",
+                    ) from error
                 os.close(fd)
                 return
             retry_now = self._break_if_stale()

@@ -29,7 +29,7 @@ from tests.grading.hostile.corpus import (
     set_manifest,
     zip_of,
 )
-from tests.grading.hostile.limited import grade_limited
+from tests.grading.hostile.limited import grade_limited, walk_limited
 from tests.grading.hostile.outputs import grades, problems_about, read_csv
 from tests.grading.kit import good_answers, hand_in, notebook, write_config
 
@@ -172,13 +172,18 @@ def test_three_bombs_in_one_canvas_upload_are_refused_one_by_one(tmp_path, confi
 def test_a_38_kb_zip_of_zips_is_refused_after_reading_little(tmp_path, config, canvas):
     bomb = nested_bomb(canvas / canvas_name("zipbomb", 5700, 3, "42.zip"))
     assert bomb.stat().st_size < 40_000  # 65,536 leaves of 65 MB inside
-    collector = Collector()
-    collector.walk(canvas)
-    inflated = collector.limits.run_bytes - collector.budget.bytes_left
-    assert inflated < 5 * 2**20  # the review's grader inflated 64 MB per leaf, for hours
-    (problem,) = [p for p in collector.problems if "zipbomb" in p.source]
-    assert "zip bomb" in problem.reason and problem.account == "canvas:5700"
-    assert [s.student_id for s in collector.submissions] == ["ana-silva"]
+    # In a child process killed after WALK_TIMEOUT_SECONDS: a regression fails, never hangs.
+    walk = walk_limited(canvas)
+    assert walk.inflated < 5 * 2**20  # the review's grader inflated 64 MB per leaf, for hours
+    (problem,) = [p for p in walk.problems if "zipbomb" in p["source"]]
+    assert "zip bomb" in problem["reason"] and problem["account"] == "canvas:5700"
+    assert walk.students == ["ana-silva"]
+
+
+def test_the_bounded_walk_fails_rather_than_waits(tmp_path, canvas):
+    nested_bomb(canvas / canvas_name("zipbomb", 5700, 3, "42.zip"))
+    with pytest.raises(AssertionError, match=r"took over 0\.01 s"):
+        walk_limited(canvas, timeout=0.01)
 
 
 def test_the_progress_stream_names_the_file_being_read(tmp_path, canvas):

@@ -25,11 +25,11 @@ import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
-from html import escape
 from pathlib import Path
 from typing import Any
 
 from diplomatic_cover import paths
+from diplomatic_cover.pages.fragments import esc
 
 QUESTIONS_DIR = paths.package_path("questions")
 CATALOGUE_DIR = QUESTIONS_DIR / "catalogue"
@@ -554,7 +554,7 @@ def practice_feedback(question: Question, value: Any) -> str:
             continue
         verdict = "Right" if option.correct else "Not right"
         parts.append(
-            f"<p><strong>{verdict}: {escape(option.label, quote=False)}.</strong></p>"
+            f"<p><strong>{verdict}: {esc(option.label)}.</strong></p>"
             + render_markdown(option.explain)
         )
     missing = sum(1 for o in question.options if o.correct and o.id not in picked)

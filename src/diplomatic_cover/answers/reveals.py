@@ -21,6 +21,7 @@ from diplomatic_cover.answers.catalogue import (
 )
 from diplomatic_cover.answers.identity import Student, current_student
 from diplomatic_cover.answers.store import ResponseStore, StoreError
+from diplomatic_cover.pages.fragments import parse_time
 
 
 def reveal(
@@ -73,12 +74,17 @@ def _answered(question: Question, entry: dict) -> bool:
 
 
 def _local_time(stamp: str) -> str:
-    """'at 10:42' today, else 'on 3 Mar at 10:42', in the kernel's own time zone."""
-    try:
-        moment = datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone()
-    except ValueError:
+    """'at 10:42 CET' today, else 'on 3 Mar at 10:42 CET': the kernel's time, with its zone.
+
+    As every time the kit shows (`pages.fragments.local_time`): a hub kernel usually runs in
+    UTC, and the student should see that it is UTC rather than take it for their own time.
+    """
+    moment = parse_time(stamp)
+    if moment is None:
         return "earlier"
-    time = moment.strftime("%H:%M")
+    moment = moment.astimezone()
+    zone = moment.strftime("%Z") or moment.strftime("UTC%z")
+    time = f"{moment:%H:%M} {zone}"
     if moment.date() == datetime.now().astimezone().date():
         return f"at {time}"
     return f"on {moment.day} {moment.strftime('%b')} at {time}"

@@ -16,6 +16,7 @@ from typing import Any
 
 from diplomatic_cover.answers.catalogue import Catalogue, Question, format_answer, is_answered
 from diplomatic_cover.answers.identity import Student
+from diplomatic_cover.answers.numbers import reread
 from diplomatic_cover.answers.store import ResponseStore
 
 ANSWERED = "answered"
@@ -50,12 +51,28 @@ def _has_value(value: Any) -> bool:
     return value not in (None, [], {})
 
 
+def read_now(question: Question | None, entry: Mapping[str, Any] | None) -> Mapping | None:
+    """The entry as today's kit reads it: a number's typed text read again (`numbers.reread`).
+
+    A kit before 0.2.0 stripped every comma, so "2,5" was saved as 25 and "13,3" as 133 (not
+    valid). The text as typed is the record; the grader, the report and the progress page all
+    read it again, so they show what the grade is based on.
+    """
+    if not entry or question is None or question.type != "number":
+        return entry
+    try:
+        return reread(question, entry)  # type: ignore[arg-type]
+    except (AttributeError, TypeError, ValueError):
+        return entry
+
+
 def answer_state(question: Question | None, entry: Mapping[str, Any] | None) -> str:
     """ANSWERED, INVALID (kept as typed, but not valid) or NOT_ANSWERED for a saved entry.
 
     Never raises: a value of an unexpected shape (an older kit, a hand-edited file) still
     counts as answered, so the student's work is shown rather than hidden.
     """
+    entry = read_now(question, entry)
     if not entry:
         return NOT_ANSWERED
     value = entry.get("value")
@@ -124,7 +141,7 @@ def notebook_progress(documents: Documents, catalogue: Catalogue) -> tuple[Noteb
         answers = (documents.get(notebook) or {}).get("answers") or {}
         rows = []
         for question in catalogue.for_notebook(notebook):
-            entry = answers.get(question.id)
+            entry = read_now(question, answers.get(question.id))
             state = answer_state(question, entry)
             if state == NOT_ANSWERED or entry is None:
                 rows.append(QuestionProgress(question, NOT_ANSWERED))

@@ -45,6 +45,7 @@ from diplomatic_cover.safe_files import (
     FileLock,
     StoreError,
     atomic_write_bytes,
+    cannot_save,
     file_lock,
     private_folder,
     set_aside,
@@ -354,9 +355,11 @@ class ResponseStore:
                 private_folder(self.folder)
                 private_folder(path.parent)
             except OSError as error:
-                raise StoreError(
+                raise cannot_save(
+                    error,
+                    path.parent,
                     f"Your answers could not be saved: the folder {path.parent} could not be "
-                    f"created ({error.strerror or error}). Tell your instructor."
+                    f"created ({error.strerror or error}). Tell your instructor.",
                 ) from error
             with self._lock(path) as lock:
                 self._sweep(path)
@@ -385,10 +388,12 @@ class ResponseStore:
                     # Our temporary file was swept by a writer who broke our lock.
                     continue
                 except OSError as error:
-                    raise StoreError(
+                    raise cannot_save(
+                        error,
+                        path.parent,
                         f"Your answer for {notebook} could not be saved "
                         f"({error.strerror or error}); your earlier answers are safe. "
-                        "Try again; if it keeps failing, tell your instructor."
+                        "Try again; if it keeps failing, tell your instructor.",
                     ) from error
                 return entry
         raise StoreError(

@@ -21,15 +21,15 @@ from collections import defaultdict
 from collections.abc import Mapping
 from functools import cache
 from itertools import islice
-from pathlib import Path
 
+from diplomatic_cover import paths
 from diplomatic_cover._version import __version__
 from diplomatic_cover.grading.config import MANUAL
 from diplomatic_cover.grading.ingest import version_tuple
 from diplomatic_cover.grading.results import StudentResult
 
 MIN_WORDS = 25
-KIT_CHANGES = Path(__file__).with_name("data") / "kit_changes.toml"
+KIT_CHANGES = ("grading", "data", "kit_changes.toml")  # in the package: paths.package_path
 _WORD = re.compile(r"\w+")
 
 
@@ -96,7 +96,7 @@ def same_documents(students: Mapping[str, StudentResult]) -> dict[str, list[str]
 @cache
 def _moves() -> tuple[tuple[tuple[int, int, int], tuple[str, ...], str], ...]:
     try:
-        data = tomllib.loads(KIT_CHANGES.read_text(encoding="utf-8"))
+        data = tomllib.loads(paths.package_path(*KIT_CHANGES).read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError):
         return ()
     moves = []

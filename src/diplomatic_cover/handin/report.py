@@ -40,6 +40,7 @@ from diplomatic_cover.answers.state import (
     load_documents,
     notebook_progress,
     notebook_title,
+    read_now,
 )
 from diplomatic_cover.answers.store import ResponseStore
 from diplomatic_cover.pages.render import CONTENT_SECURITY_POLICY, markdown, render, stylesheet
@@ -125,6 +126,7 @@ def answer_view(question: Question | None, entry: Mapping[str, Any] | None) -> d
     A value of an unexpected shape (an older kit, a hand-edited file) is shown as saved, as
     text, rather than dropped.
     """
+    entry = read_now(question, entry)  # an old "2,5" saved as 25 shows as 2.5
     state = answer_state(question, entry)
     if state == NOT_ANSWERED or entry is None:
         return None

@@ -481,6 +481,7 @@ def cli_submit(
     *,
     out_dir: Path | None = None,
     exercises_dir: Path | None = None,
+    answers_only: bool = False,
     send: bool = True,
     stdout: IO[str] | None = None,
     stderr: IO[str] | None = None,
@@ -491,18 +492,34 @@ def cli_submit(
     The answer store and the student are the ones the notebooks use (`paths.responses_dir`,
     `identity.current_student`), so the command and the button always agree. A file the
     hub did not take stays where it was built; the message names it and says why.
+
+    Run outside a working copy, it refuses rather than hand in a file without the exercise
+    notebooks (on a hub it would send that): the student points at them with `exercises_dir`
+    (`--exercises DIR`) or says `answers_only` (`--answers-only`) on purpose. A named folder
+    that does not exist (a typo) is refused too.
     """
     stdout, stderr = stdout or sys.stdout, stderr or sys.stderr
-    if exercises_dir is None:
+    if exercises_dir is not None and not Path(exercises_dir).is_dir():
+        print(
+            f"diplomatic-cover submit: --exercises {exercises_dir} is not a folder; name the "
+            "exercises/ folder of your working copy (e.g. my-work/exercises).",
+            file=stderr,
+        )
+        return 1
+    if exercises_dir is None and not answers_only:
         exercises_dir = default_exercises_dir()
         if exercises_dir is None:
             print(
-                f"No exercise notebooks near {Path.cwd()}: run this in your working copy "
-                "(my-work/), or name the folder with --exercises.",
+                f"diplomatic-cover submit: no working copy here ({Path.cwd()}), so no exercise "
+                "notebooks: run it in my-work/, point at them with --exercises DIR, or hand in "
+                "your answers without them with --answers-only.",
                 file=stderr,
             )
+            return 1
     try:
         path = build_submission(out_dir=out_dir, exercises_dir=exercises_dir, require_saved=True)
+        if answers_only:
+            print("Built without exercise notebooks (--answers-only).", file=stdout)
         delivery = deliver(path) if send else Delivery(path=path, on_hub=False)
         if not delivery.on_hub:
             print(describe_submission(path), file=stdout)

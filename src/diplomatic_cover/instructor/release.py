@@ -46,10 +46,15 @@ from diplomatic_cover import paths
 from diplomatic_cover.instructor.authoring import (
     DROPPED_TAGS,
     build_exercises,
-    canonical_text,
     secret_lines,
     solution_blocks,
-    student_notebook,
+)
+from diplomatic_cover.instructor.shipped_notebooks import (
+    GUIDED,
+    HASH_LIST,
+    changed_from_list,
+    clean_notebook,
+    shipped_hashes,
 )
 from diplomatic_cover.instructor.tracked import committed_text, is_checkout
 
@@ -89,7 +94,6 @@ CLASS_COPY = (
 INCLUDED = tuple(dict.fromkeys(pattern.split("/")[0] for pattern in CLASS_COPY))
 
 #: Guided notebooks that must match their committed version (outputs aside) to be released.
-GUIDED = "notebooks/[0-9][0-9]_*.ipynb"
 
 #: Paths left out, relative to the kit root (a folder leaves out everything under it).
 EXCLUDED = (
@@ -174,11 +178,13 @@ def modified_notebooks(root: Path) -> list[str]:
 
     Outputs, execution counts and cell metadata do not count (JupyterLab saves them on every
     run, and the release strips them anyway); a changed or added cell does. Outside a git
-    checkout nothing says what the tracked version is, so every notebook counts as changed.
+    checkout (a kit downloaded as a zip) the shipped hash list stands in for the commit
+    (`shipped_notebooks`); a kit with neither counts every notebook as changed.
     """
     notebooks = sorted(root.glob(GUIDED))
     if not is_checkout(root):
-        return [_relative(path, root) for path in notebooks]
+        changed = changed_from_list(root)
+        return changed if changed is not None else [_relative(path, root) for path in notebooks]
     changed = []
     for path in notebooks:
         relative = _relative(path, root)
@@ -197,11 +203,6 @@ def modified_notebooks(root: Path) -> list[str]:
 def _allowed(relative: str, names: Iterable[str]) -> bool:
     path = Path(relative)
     return any(name in ("all", relative, path.name, path.stem) for name in names)
-
-
-def clean_notebook(text: str, name: str = "notebook") -> str:
-    """A notebook as the class copy holds it: the student-copy cleaner applied."""
-    return canonical_text(student_notebook(json.loads(text), name))
 
 
 def release(*, out: Path, root: Path | None = None, allow_modified: Iterable[str] = ()) -> Path:
@@ -230,11 +231,19 @@ def release(*, out: Path, root: Path | None = None, allow_modified: Iterable[str
         )
     allowed = list(allow_modified)
     changed = [n for n in modified_notebooks(root) if not _allowed(n, allowed)]
+    if changed and not is_checkout(root) and shipped_hashes(root) is not None:
+        raise ReleaseError(
+            "These guided notebooks differ from the versions this kit shipped with (this "
+            f"copy is not a git checkout, so {HASH_LIST} says what shipped): "
+            + ", ".join(changed)
+            + ". Undo the change, or hand it out on purpose with --allow-modified NAME for each."
+        )
     if changed and not is_checkout(root):
         raise ReleaseError(
-            "This kit is not a git checkout, so nothing says which guided notebooks are the "
-            "tracked versions: release from a git clone of the kit, or, having looked at "
-            "them, hand these out as they are with --allow-modified all: " + ", ".join(changed)
+            "This kit is not a git checkout and has no list of the notebooks it shipped "
+            f"({HASH_LIST}), so nothing says which guided notebooks are the tracked versions: "
+            "release from a git clone of the kit, or, having looked at them, hand these out "
+            "as they are with --allow-modified all: " + ", ".join(changed)
         )
     if changed:
         raise ReleaseError(

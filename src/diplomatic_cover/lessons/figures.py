@@ -101,7 +101,10 @@ TABLE_STYLE = (
     "{text-align:left;vertical-align:top;white-space:normal;max-width:34em;padding:4px 8px;"
     "border:none;border-bottom:1px solid #ccc;line-height:1.4}"
     ".dc-table-wrap table.dc-table.dc-table td.num,.dc-table-wrap table.dc-table.dc-table th.num"
-    "{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}"
+    "{text-align:right;font-variant-numeric:tabular-nums}"
+    # A number stays on one line; its column's heading may wrap, or a table with long
+    # headings over numbers grows wider than the notebook and scrolls (axe-core flags it).
+    ".dc-table-wrap table.dc-table.dc-table td.num{white-space:nowrap}"
     ".dc-table-wrap table.dc-table caption{text-align:left;font-weight:bold;padding:0.2em 0}"
     ".dc-table-wrap .dc-source{font-size:0.9em;margin:0 0 1em}</style>"
 )

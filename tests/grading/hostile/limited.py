@@ -1,5 +1,8 @@
 """Run the grader in a child process under a hard memory limit, and read its peak memory.
 
+`walk_limited` does the same for the reading step alone (`Collector.walk`), with a timeout:
+a regression that inflates a zip bomb fails in a minute instead of hanging the suite.
+
 A regression that lets one file balloon (a JSON bomb parsed whole, notebooks kept in memory)
 then fails at once with MemoryError instead of swapping the test machine for minutes. The
 limit is on address space (RLIMIT_AS), which counts what the interpreter maps as well as what
@@ -74,3 +77,66 @@ def grade_limited(address_space_mb: int = ADDRESS_SPACE_MB, **kwargs: Any) -> Ru
         )
     report = json.loads(done.stdout.strip().splitlines()[-1])
     return Run(seconds=seconds, stderr=done.stderr, **report)
+
+
+_WALK = """
+import json, sys
+from pathlib import Path
+from diplomatic_cover.grading.ingest import Collector
+collector = Collector()
+collector.walk(Path(sys.argv[1]))
+print(json.dumps({
+    "inflated": collector.limits.run_bytes - collector.budget.bytes_left,
+    "problems": [
+        {"source": p.source, "reason": p.reason, "account": p.account}
+        for p in collector.problems
+    ],
+    "students": [s.student_id for s in collector.submissions],
+}))
+"""
+
+#: Reading the 38 KB zip of zips takes under a second here; the review's grader took hours.
+WALK_TIMEOUT_SECONDS = 60
+
+
+@dataclass
+class Walk:
+    """What `Collector.walk` read in the limited child: bytes inflated, problems, students."""
+
+    inflated: int
+    problems: list[dict[str, Any]]
+    students: list[str]
+    seconds: float
+
+
+def walk_limited(
+    folder: Path,
+    *,
+    timeout: float = WALK_TIMEOUT_SECONDS,
+    address_space_mb: int = ADDRESS_SPACE_MB,
+) -> Walk:
+    """`Collector().walk(folder)` in a child process with a memory cap, killed at `timeout`."""
+    import time
+
+    limit = address_space_mb * 2**20
+
+    def cap() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+    started = time.monotonic()
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", _WALK, str(folder)],
+            preexec_fn=cap,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+    except subprocess.TimeoutExpired:
+        raise AssertionError(
+            f"reading {folder} took over {timeout:g} s: the archive limits no longer bound it"
+        ) from None
+    if done.returncode != 0:
+        raise AssertionError(f"reading {folder} failed in the child:\n{done.stderr[-3000:]}")
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    return Walk(seconds=time.monotonic() - started, **report)

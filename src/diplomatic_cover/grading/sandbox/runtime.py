@@ -20,7 +20,7 @@ from pathlib import Path
 from diplomatic_cover import paths
 from diplomatic_cover.grading.sandbox import PythonLayout, Runtime, SandboxUnavailable
 
-RUNNER = Path(__file__).with_name("runner.py")
+RUNNER = ("grading", "sandbox", "runner.py")  # in the package: paths.package_path
 _KIT_NAMES = ("diplomatic_cover", "diplomatic-cover")
 
 
@@ -93,7 +93,7 @@ def build_runtime(cache: Path) -> Runtime:
     layout = python_layout()
     kit = build_class_copy(cache / "class-copy", open_kit)
     runner = cache / "runner.py"
-    shutil.copyfile(RUNNER, runner)
+    shutil.copyfile(paths.package_path(*RUNNER), runner)
     return Runtime(
         cache=cache,
         kit=kit,

@@ -32,7 +32,8 @@ function formatSaved(iso) {
 function shownWhen(iso) {
   const d = new Date(iso);
   if (!iso || isNaN(d)) return "earlier";
-  const time = d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  // With the zone, as formatSaved and every other time the kit shows.
+  const time = d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", timeZoneName: "short" });
   if (d.toDateString() === new Date().toDateString()) return `at ${time}`;
   return `on ${d.toLocaleDateString([], { day: "numeric", month: "short" })} at ${time}`;
 }

@@ -1,10 +1,11 @@
 // A status line the kernel builds (HTML, every piece escaped there). Each <time datetime>
-// in it is shown in the student's own time zone: the kernel's clock may be in another.
+// in it is shown in the student's own time zone, and says which ("10:42 CET"), as every
+// time the kit shows does: the kernel's clock may be in another zone.
 
 function localTime(iso, seconds) {
   const d = new Date(iso);
   if (!iso || isNaN(d)) return null;
-  const parts = { hour: "2-digit", minute: "2-digit" };
+  const parts = { hour: "2-digit", minute: "2-digit", timeZoneName: "short" };
   if (seconds) parts.second = "2-digit";
   const time = d.toLocaleTimeString([], parts);
   if (d.toDateString() === new Date().toDateString()) return time;
