@@ -36,7 +36,7 @@ for qid, value in (("01.exit-1", "nothing"), ("02.selection", "no-selected")):
 
 
 @pytest.fixture(scope="module")
-def hub(tmp_path_factory):
+def installed(tmp_path_factory):
     """(image package, pulled class copy): the package installed before any key was released."""
     folder = tmp_path_factory.mktemp("hub")
     pulled = releasing.release(out=folder / "home" / "diplomatic-cover-class")
@@ -46,10 +46,10 @@ def hub(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def released_01(hub, tmp_path_factory):
+def released_01(installed, tmp_path_factory):
     """The class repository after `release --with-key 01` (released once: the scan is slow)."""
     copy = tmp_path_factory.mktemp("released") / "diplomatic-cover-class"
-    shutil.copytree(hub[1], copy)
+    shutil.copytree(installed[1], copy)
     assert releasing.main(out=copy, with_key=["01"]) == 0
     return copy
 
@@ -81,17 +81,17 @@ def test_the_release_and_the_reader_agree_where_released_keys_are():
     assert RELEASED_RECORD == releasing.RELEASED
 
 
-def test_before_the_release_no_question_offers_a_model_answer(hub, tmp_path):
-    image, pulled = hub
+def test_before_the_release_no_question_offers_a_model_answer(installed, tmp_path):
+    image, pulled = installed
     assert _compare_buttons(image, pulled / "notebooks", tmp_path) == [
         "01.exit-1", "False", "02.selection", "False"
     ]  # fmt: skip
 
 
 def test_after_pulling_a_released_key_its_notebook_offers_model_answers(
-    hub, pulled_with_01_key, tmp_path
+    installed, pulled_with_01_key, tmp_path
 ):
-    image = hub[0]
+    image = installed[0]
     assert not (image / "diplomatic_cover" / "questions" / "answer_key").exists()
     assert _compare_buttons(image, pulled_with_01_key / "notebooks", tmp_path) == [
         "01.exit-1", "True", "02.selection", "False"
@@ -116,7 +116,7 @@ def test_a_folder_without_the_class_copy_note_is_not_a_class_copy(pulled_with_01
     assert released_answer_key(pulled_with_01_key / "notebooks") is None
 
 
-def test_only_keys_the_record_lists_are_read(pulled_with_01_key, hub):
+def test_only_keys_the_record_lists_are_read(pulled_with_01_key, installed):
     keys = pulled_with_01_key / RELEASED_KEY_DIR
     kit_keys = releasing.paths.kit_root() / RELEASED_KEY_DIR
     shutil.copy(kit_keys / "02_espionage_risk.toml", keys)  # copied in, never released
