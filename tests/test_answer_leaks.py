@@ -10,10 +10,14 @@ where nothing confirms it. The student's own `check()` is tried as an oracle too
 The review also answered exercise 3 with the class copy's `capacity_model` functions. The
 exercise now asks for a model with agents away, which notebook 04's lacks, so those
 functions are a known wrong answer: a hint naming what is missing, and next to no points.
+Wrapped in two lines they are the right model, so exercise 3's points are in its record
+question, which the model cannot answer: the wrappers are handed in too.
 """
 
 import hashlib
 import json
+import tomllib
+from pathlib import Path
 
 import pytest
 
@@ -33,6 +37,7 @@ from diplomatic_cover.instructor import reference as ref
 from diplomatic_cover.instructor.hidden_checks import SPECS, _expected, grade_check, recorded_form
 from diplomatic_cover.lessons import capacity_model as cm  # the class copy ships it (notebook 04)
 
+GRADING_TOML = Path(__file__).resolve().parents[1] / "instructors" / "grading.toml"
 PUBLISHED = json.loads(EXPECTATIONS_PATH.read_text(encoding="utf-8"))["checks"]
 
 
@@ -139,23 +144,101 @@ def student(tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize(
-    ("check_id", "answer", "most_points"),
+    ("check_id", "answer", "share_of_points"),
     [
-        ("ex3.coverage", lesson_coverage, 3 / 10),  # one input has more teams than officers
+        ("ex3.coverage", lesson_coverage, 1 / 10),  # one input has more teams than officers
         ("ex3.agents-needed", lesson_agents_needed, 0),
         ("ex3.swings", lesson_swings(), 0),
     ],
 )
 def test_notebook_04s_functions_are_a_known_wrong_answer_to_exercise_3(
-    student, check_id, answer, most_points
+    student, check_id, answer, share_of_points
 ):
     feedback = check(check_id, answer)
     assert feedback.status == NOT_PASSED
     assert "notebook 04" in feedback.message  # says what the exercise adds
     recorded = ResponseStore().load(student, "ex3_capacity")["checks"][check_id]["value"]
     graded = grade_check(check_id, recorded)
-    assert graded.points == pytest.approx(most_points, abs=0.01)
+    assert graded.points == pytest.approx(share_of_points * graded.max_points, abs=0.01)
     assert "notebook 04" in graded.hint
+
+
+# --- exercise 3 answered by wrapping notebook 04's model (the audit of issue 10) ------------
+#
+# The class copy must ship notebook 04's model, and anything callable can be wrapped: take the
+# agents away first, then call cm.coverage; or call cm.agents_needed, then add the agents away.
+# Those one-line wrappers are the right model, so their checks pass. What they must not earn is
+# exercise 3: its points are in work the model does not do (the record, with pandas).
+
+
+def wrapped_coverage(officers, agents, agents_per_target, other_work_pct, away_pct):
+    at_work = agents * (100 - away_pct) // 100
+    return lesson_coverage(officers, at_work, agents_per_target, other_work_pct, away_pct)
+
+
+def wrapped_agents_needed(officers, agents_per_target, other_work_pct, away_pct, share=1.0):
+    needed = lesson_agents_needed(officers, agents_per_target, other_work_pct, away_pct, share)
+    return -(-needed * 100 // (100 - away_pct))
+
+
+def wrapped_swings():
+    """cm.swings on the agents at work: the baseline's agents less 15%, and each range of
+    agents (and of agents away) turned into agents at work."""
+    at_work = ref.BASELINE["agents"] * (100 - ref.AWAY_BASELINE) // 100
+    baseline = cm.Assumptions(**{**vars(cm.BASELINE), "agents": at_work})
+    low, high = cm.RANGES["agents"]
+    ranges = {**cm.RANGES, "agents": (low * 85 // 100, high * 85 // 100)}
+    table = cm.swings(baseline, ranges)
+    swings = dict(zip(table["parameter"], table["swing"].round(2), strict=True))
+    away_low, away_high = ref.AWAY_RANGE
+    agents = ref.BASELINE["agents"]
+    ends = [agents * (100 - away) // 100 for away in (away_high, away_low)]
+    away = cm.swings(baseline, {"agents": tuple(ends)})
+    return {**swings, "away_pct": round(float(away["swing"].iloc[0]), 2)}
+
+
+def exercise_3_points():
+    """Every point of exercise 3, as `diplomatic-cover grade` counts them."""
+    table = tomllib.loads(GRADING_TOML.read_text(encoding="utf-8"))["assignment"]["ex3_capacity"]
+    return sum(table["checks"].values()) + sum(table["questions"].values())
+
+
+def test_wrapping_notebook_04s_model_earns_a_small_share_of_exercise_3(student):
+    wrappers = {
+        "ex3.coverage": wrapped_coverage,
+        "ex3.agents-needed": wrapped_agents_needed,
+        "ex3.swings": wrapped_swings(),
+    }
+    earned = 0.0
+    for check_id, answer in wrappers.items():
+        check(check_id, answer)
+        recorded = ResponseStore().load(student, "ex3_capacity")["checks"][check_id]["value"]
+        graded = grade_check(check_id, recorded)
+        assert graded.passed, graded  # the wrappers are the right model: their checks pass
+        earned += graded.points
+    # Today's main gave them 8 of the exercise's 13 points: every check.
+    assert earned / exercise_3_points() < 1 / 3
+    functions_only = SPECS["ex3.coverage"].max_points + SPECS["ex3.agents-needed"].max_points
+    assert functions_only / exercise_3_points() <= 2 / 13
+
+
+def test_the_model_without_the_record_earns_nothing_on_exercise_3s_record_question(student):
+    """The exercise's record question is the share watched, year by year, if the people the
+    United States ordered out came back: a wrapper of the model, without the record, can only
+    guess the years and the numbers of officers."""
+    guesses = {
+        "notebook 04's officers": {
+            year: wrapped_coverage(**ref.BASELINE) for year in range(2016, 2026)
+        },
+        "more than 100, every year": {
+            year: wrapped_coverage(**{**ref.BASELINE, "officers": 101})
+            for year in (2016, 2018, 2021, 2022, 2023)
+        },
+    }
+    for guess in guesses.values():
+        check("ex3.if-they-return", guess)
+        recorded = ResponseStore().load(student, "ex3_capacity")["checks"]["ex3.if-they-return"]
+        assert grade_check("ex3.if-they-return", recorded["value"]).points == 0
 
 
 # --- the other graded-only checks: their public mistakes give none of the answer away -------

@@ -22,6 +22,7 @@ Marked `long` (about 50 s here): `make test` runs it only with CI=true or `make 
 import importlib.util
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -56,6 +57,7 @@ def wheel(tmp_path_factory):
     source = work / "source"  # a copy, so the build leaves no build/ or egg-info here
     shutil.copytree(ROOT / "src", source / "src", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(ROOT / "data", source / "data")  # mapped into the package (pyproject.toml)
+    shutil.copytree(ROOT / "jupyter-config", source / "jupyter-config")  # data-files
     for name in ("pyproject.toml", "README.md", "LICENSE"):
         shutil.copy(ROOT / name, source / name)
     _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(work), str(source)])
@@ -149,6 +151,20 @@ def test_the_console_script_and_python_m_work_in_the_fresh_venv(fresh):
     )
     config = json.loads((fresh.parents[1] / "etc/jupyter/jupyter_server_config.json").read_text())
     assert config["ContentsManager"]["pre_save_hook"] == "diplomatic_cover.lab_hooks.pre_save_hook"
+
+
+def test_a_plain_install_enables_the_class_links_landing_route_in_jupyter_server(fresh):
+    # pyproject's data-files put the kit's jupyter-config file in the venv's etc/jupyter, as
+    # nbgitpuller enables itself: a hub image needs no `jupyter server extension enable`.
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))}
+    env = {k: v for k, v in env.items() if not k.startswith("JUPYTER")}
+    listed = subprocess.run(
+        [str(fresh), "-I", "-m", "jupyter_server", "extension", "list"],
+        capture_output=True, text=True, timeout=120, env=env, cwd=fresh.parents[2],
+    )  # fmt: skip
+    shown = re.sub(r"\x1b\[[0-9;]*m", "", listed.stdout + listed.stderr)  # its colours
+    assert "diplomatic_cover.setup.landing enabled" in shown, shown
+    assert re.search(r"Validating diplomatic_cover\.setup\.landing\.\.\.\s+\S+\s+OK", shown), shown
 
 
 # -- The hub layout: the package installed once, notebooks pulled into a home ------------

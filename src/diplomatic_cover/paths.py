@@ -27,6 +27,9 @@ SUBMISSIONS_ENV = "DIPLOMATIC_COVER_SUBMISSIONS"
 #: the hashes of what was copied; `setup/workcopy.py` writes it).
 WORK_DIR = "my-work"
 WORK_MARKER = ".diplomatic-cover-copy.json"
+#: On a hub, the hidden folder of the student's home nbgitpuller pulls the class copy into
+#: (the class link's `targetpath`); `setup/landing.py` updates `my-work/` from it.
+PULLED_DIR = ".diplomatic-cover-class"
 #: The record's folder inside the installed package (pyproject.toml maps `data/` there).
 PACKAGED_DATA = "dataset"
 #: The file `diplomatic-cover release` writes at the top of every class copy it builds.
@@ -133,8 +136,9 @@ def class_copy_folder(start: Path | None = None) -> Path | None:
     everything that needs "the copy this notebook came from" asks here. Found from the working
     copy (`working_copy(start)`): the working copy itself when the student works inside the
     class copy; else the `source` its marker file records (the folder `setup/workcopy.py`
-    copied from, e.g. a hidden pulled folder beside the working copy); else the folder above
-    a `my-work/`. A folder counts only if it holds `CLASS_COPY_MARKER`; None otherwise.
+    copied from: on a hub, `PULLED_DIR` beside `my-work/`, which `setup/landing.py` syncs
+    from); else the folder above a `my-work/`, or the `PULLED_DIR` beside it. A folder
+    counts only if it holds `CLASS_COPY_MARKER`; None otherwise.
     """
     work = working_copy(start)
     if work is None:
@@ -146,7 +150,7 @@ def class_copy_folder(start: Path | None = None) -> Path | None:
         recorded = None
     if isinstance(recorded, str) and recorded:
         candidates.append(work / recorded)  # an absolute path stays as it is
-    candidates.append(work.parent)
+    candidates += [work.parent, work.parent / PULLED_DIR]
     for folder in candidates:
         if (folder / CLASS_COPY_MARKER).is_file():
             return folder

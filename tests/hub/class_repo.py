@@ -8,6 +8,8 @@ nbgitpuller as they would pull the course's repository from a git host.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import subprocess
 from pathlib import Path
@@ -23,10 +25,11 @@ def release(repo: Path, *args: str) -> None:
     """`diplomatic-cover release [ARGS] --out REPO` as the teacher; made readable to students."""
     if not repo.exists():
         subprocess.run(["git", "init", "--quiet", "--initial-branch=main", str(repo)], check=True)
-    with mock.patch.dict(os.environ, TEACHER):
+    said = io.StringIO()
+    with mock.patch.dict(os.environ, TEACHER), contextlib.redirect_stderr(said):
         code = cli_main(["release", *args, "--out", str(repo)])
     if code != 0:
-        raise RuntimeError(f"release {' '.join(args)} --out {repo} failed ({code})")
+        raise RuntimeError(f"release {' '.join(args)} --out {repo} failed: {said.getvalue()}")
     for path in [repo, *repo.rglob("*")]:
         if not path.is_symlink():
             path.chmod(path.stat().st_mode | (0o755 if path.is_dir() else 0o444))

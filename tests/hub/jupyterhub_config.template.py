@@ -28,6 +28,7 @@ c.Spawner.environment = {
     "PATH": f"{S['ENV']}/bin:/usr/local/bin:/usr/bin:/bin",
     "PYTHONPATH": S["KIT"],
     "GIT_CONFIG_SYSTEM": S["GIT_CONFIG"],
+    "JUPYTER_CONFIG_PATH": S["JUPYTER_CONFIG"],
 }
 
 # The course service, its roles and DIPLOMATIC_COVER_SERVICE_URL: exactly what a real hub

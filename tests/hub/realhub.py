@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -101,6 +102,12 @@ class RealHub:
     ) -> float:
         """Write the config, start the hub, wait for a 200 through the proxy; return seconds."""
         kit = class_copy_package(self.folder / "class-kit")
+        # The kit's jupyter-config file, which a pip install puts in etc/jupyter: it enables
+        # the class link's landing route (setup/landing.py) in every student's server.
+        jupyter_config = self.folder / "jupyter-config"
+        shutil.copytree(ROOT / "jupyter-config", jupyter_config)
+        for path in [jupyter_config, *jupyter_config.rglob("*")]:
+            path.chmod(0o755 if path.is_dir() else 0o644)
         git_config = self.folder / "gitconfig"
         # nbgitpuller runs git as the student on a repository root owns: declare it safe.
         git_config.write_text("[safe]\n\tdirectory = *\n")
@@ -117,6 +124,7 @@ class RealHub:
             "FOLDER": str(self.folder),
             "STORAGE": str(self.storage),
             "GIT_CONFIG": str(git_config),
+            "JUPYTER_CONFIG": str(jupyter_config),
             "DEPLOY_SNIPPET": str(ROOT / "deploy" / "jupyterhub_config.py"),
             "PASSWORD": PASSWORD,
             "ADMIN_TOKEN": self.admin_token,

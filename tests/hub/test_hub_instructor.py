@@ -14,11 +14,13 @@ import csv
 import html
 import http.cookiejar
 import os
+import pwd
 import re
 import subprocess
 import sys
 import urllib.parse
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -202,7 +204,8 @@ def test_the_link_brings_the_released_class_copy_to_a_student(hub, accounts, rel
         for name, value in re.findall(r'data-([a-z-]+)="([^"]*)"', body)
     }
     assert data["repo"] == released_repo and data["branch"] == "main"
-    assert data["path"] == "lab/tree/diplomatic-cover-class/notebooks/00_start_here.ipynb"
+    assert data["path"] == "diplomatic-cover/open/notebooks/00_start_here.ipynb"
+    assert data["targetpath"] == ".diplomatic-cover-class"
     # What the page's script does next: pull, then open base-url + path.
     query = urllib.parse.urlencode(
         {"repo": data["repo"], "branch": data["branch"], "targetpath": data["targetpath"]}
@@ -212,14 +215,18 @@ def test_the_link_brings_the_released_class_copy_to_a_student(hub, accounts, rel
         "GET", f"{hub.url}/user/{student}/git-pull/api?{query}", token=token, timeout=120
     )
     assert b'"phase": "finished"' in pulled.body, pulled.body[-300:]
+    with _signed_in(hub, student).open(hub.url + data["base-url"] + data["path"]) as page:
+        assert page.url.endswith(f"/user/{student}/lab/tree/my-work/notebooks/00_start_here.ipynb")
 
     def listed(path):
         reply = hub.request("GET", f"{hub.url}/user/{student}/api/contents/{path}", token=token)
         return reply.json() if reply.status == 200 else None
 
-    opened = listed(data["path"].removeprefix("lab/tree/"))
+    opened = listed("my-work/notebooks/00_start_here.ipynb")
     assert opened is not None and opened["type"] == "notebook"
-    top = {entry["name"] for entry in listed(data["targetpath"])["content"]}
+    # The pulled class copy is hidden from the file browser; root reads it on disk.
+    pulled_copy = Path(pwd.getpwnam(student).pw_dir) / data["targetpath"]
+    top = {path.name for path in pulled_copy.iterdir()}
     assert {"CLASS_COPY.md", "binder", "notebooks", "exercises", "src"} <= top
     assert "instructors" not in top
-    assert listed(f"{data['targetpath']}/src/diplomatic_cover/questions/answer_key") is None
+    assert not (pulled_copy / "src/diplomatic_cover/questions/answer_key").exists()

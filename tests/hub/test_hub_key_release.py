@@ -2,18 +2,21 @@
 
 The hub's servers import the class copy's package from the hub's image (here its PYTHONPATH),
 installed once without any key. `release --with-key 01 --out REPO` commits 01's key into the
-class repository; the student pulls it with nbgitpuller as before. From then on, in the
-student's own kernel, a question of 01 offers its model answer after an attempt; 02's do not.
+class repository; the student opens the class link as before: nbgitpuller pulls into the
+hidden folder and the landing route updates `~/my-work`. From then on, in the student's own
+kernel in `my-work/notebooks`, a question of 01 offers its model answer after an attempt;
+02's do not.
 """
 
 from __future__ import annotations
 
 import pytest
 
+from diplomatic_cover import paths
+from diplomatic_cover.setup.landing import OPEN_ROUTE
 from tests.hub.class_repo import release as class_repo_release
 from tests.hub.student_kernel import StudentKernel
 
-TARGET = "diplomatic-cover-class"
 COMPARE = """
 import json
 from diplomatic_cover.question_widget import ask
@@ -34,26 +37,32 @@ def class_repo(hub):
     return repo
 
 
-def _pull(hub, student, repo):
-    query = f"repo={repo}&branch=main&targetpath={TARGET}"
+def _open_the_link(hub, student, repo):
+    """What the class link does: nbgitpuller pulls into the hidden folder, then the landing
+    route updates `~/my-work` and opens 00 there."""
+    token = hub.token_for(student)
+    query = f"repo={repo}&branch=main&targetpath={paths.PULLED_DIR}"
     reply = hub.request(
-        "GET", f"{hub.url}/user/{student}/git-pull/api?{query}", token=hub.token_for(student),
-        timeout=120,
-    )  # fmt: skip
+        "GET", f"{hub.url}/user/{student}/git-pull/api?{query}", token=token, timeout=120
+    )
     assert b'"phase": "finished"' in reply.body, reply.body[-300:]
+    landed = hub.request(
+        "GET", f"{hub.url}/user/{student}/{OPEN_ROUTE}/notebooks/00_start_here.ipynb", token=token
+    )
+    assert landed.status == 200, landed.body[-300:]
 
 
 def _compare_shown(hub, student):
-    with StudentKernel(hub, student, path=f"{TARGET}/notebooks") as kernel:
+    with StudentKernel(hub, student, path=f"{paths.WORK_DIR}/notebooks") as kernel:
         return kernel.json(COMPARE)
 
 
 def test_a_released_key_reaches_a_student_who_pulls_again(hub, accounts, class_repo):
-    student = accounts.student(5)
+    student = accounts.student(2)
     hub.start_server(student)
-    _pull(hub, student, class_repo)
+    _open_the_link(hub, student, class_repo)
     assert _compare_shown(hub, student) == {"01.exit-1": False, "02.selection": False}
 
     class_repo_release(class_repo, "--with-key", "01")
-    _pull(hub, student, class_repo)
+    _open_the_link(hub, student, class_repo)
     assert _compare_shown(hub, student) == {"01.exit-1": True, "02.selection": False}

@@ -32,7 +32,9 @@ def test_the_link_is_the_one_nbgitpullers_generator_makes(case):
 def test_nbgitpuller_reads_back_exactly_what_was_given(case):
     query = parse_qs(urlsplit(pull_link(**_args(case))).query, keep_blank_values=True)
     assert query["repo"] == [case["repo"]]
-    assert query["urlpath"] == [f"lab/tree/{clone_folder(case['repo'])}/{case['path']}"]
+    # nbgitpuller pulls into the hidden folder, then the kit's landing route opens the path.
+    assert query["urlpath"] == [f"diplomatic-cover/open/{case['path']}"]
+    assert query["targetPath"] == [".diplomatic-cover-class"]
     assert query.get("branch", [""]) == [case["branch"]]
 
 
@@ -40,7 +42,7 @@ def _args(case):
     return {k: case[k] for k in ("hub", "repo", "branch", "path")}
 
 
-def test_the_folder_is_where_nbgitpullers_server_clones():
+def test_an_address_without_a_repository_name_is_refused_as_nbgitpuller_would_name_it():
     # nbgitpuller's UIHandler: repo.rstrip('/').split('/')[-1]; a .git ending stays.
     assert clone_folder("https://git.example.edu/course/class.git") == "class.git"
     assert clone_folder("https://git.example.edu/course/class-copy/") == "class-copy"
@@ -79,7 +81,8 @@ def test_the_command_prints_the_link_and_nothing_else(capsys):
     assert code == 0 and out.err == ""
     assert out.out == (
         "https://hub.example.edu/hub/user-redirect/git-pull?repo=https%3A%2F%2Fg.edu%2Fc%2F"
-        "class-copy&urlpath=lab%2Ftree%2Fclass-copy%2Fnotebooks%2F00_start_here.ipynb\n"
+        "class-copy&urlpath=diplomatic-cover%2Fopen%2Fnotebooks%2F00_start_here.ipynb"
+        "&targetPath=.diplomatic-cover-class\n"
     )
 
 
@@ -93,4 +96,5 @@ def test_main_writes_to_the_streams_it_is_given():
 
     out, err = io.StringIO(), io.StringIO()
     assert main(hub="https://h.edu", repo="https://g/x", branch="b", stdout=out, stderr=err) == 0
-    assert out.getvalue().endswith("&branch=b\n") and err.getvalue() == ""
+    assert out.getvalue().endswith("&branch=b&targetPath=.diplomatic-cover-class\n")
+    assert err.getvalue() == ""

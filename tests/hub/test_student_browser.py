@@ -21,19 +21,17 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from diplomatic_cover.hub.link import pull_link
 from tests.hub.realhub import PASSWORD
 
-WORK = "diplomatic-cover"
-NOTEBOOK = f"{WORK}/notebooks/00_start_here.ipynb"
+NOTEBOOK = "my-work/notebooks/00_start_here.ipynb"  # the working copy the link updates
 ZONE = "America/Chicago"
 
 
 def class_link(hub, repo: str) -> str:
-    """The nbgitpuller link an instructor sends: pull the class copy, open notebook 00."""
-    query = urllib.parse.urlencode(
-        {"repo": repo, "branch": "main", "targetpath": WORK, "urlpath": f"lab/tree/{NOTEBOOK}"}
-    )
-    return f"/hub/user-redirect/git-pull?{query}"
+    """The link `diplomatic-cover link` prints (pull the class copy, open notebook 00),
+    as the path the hub's login page goes on to."""
+    return pull_link(hub.url, repo, "main").removeprefix(hub.url)
 
 
 def wait_for_kernel(hub, user: str, timeout: float = 120) -> None:

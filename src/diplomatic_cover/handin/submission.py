@@ -44,6 +44,7 @@ from diplomatic_cover.handin.delivery import Delivery, deliver, not_handed_in
 from diplomatic_cover.handin.report import build_report
 from diplomatic_cover.pages.fragments import local_time
 from diplomatic_cover.safe_files import PRIVATE_FILE, StoreError, atomic_write_bytes
+from diplomatic_cover.setup.workcopy import untouched_beside
 
 FORMAT = "diplomatic-cover.submission"
 FORMAT_VERSION = 1
@@ -125,21 +126,67 @@ def answered_question_ids(
     return known + unknown
 
 
-def _exercise_files(exercises_dir: Path | None) -> dict[str, bytes]:
-    """The exercise notebooks present (none is fine: exercises are added over the course)."""
+#: `NAME (updated).ipynb`, `NAME (updated 2).ipynb`: the kit's new version of an exercise the
+#: student had edited, put beside it by the working-copy update (setup/workcopy.py).
+_UPDATED_COPY = re.compile(r"^(?P<name>.+) \(updated(?: [0-9]+)?\)$")
+
+
+def exercise_copies(exercises_dir: Path | None) -> dict[str, list[Path]]:
+    """Each exercise's notebooks by exercise name: `NAME.ipynb` first, then its "(updated)"
+    copies (none is fine: exercises are added over the course)."""
     if exercises_dir is None or not exercises_dir.is_dir():
         return {}
-    files = {}
+    copies: dict[str, list[Path]] = {}
     for path in sorted(exercises_dir.glob("*.ipynb")):
         if path.name.startswith(".") or not path.is_file():
             continue
+        match = _UPDATED_COPY.match(path.stem)
+        copies.setdefault(match["name"] if match else path.stem, []).append(path)
+    for name, found in copies.items():
+        found.sort(key=lambda path: path.stem != name)
+    return copies
+
+
+def _saved_at(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
+
+
+def handed_in_copy(name: str, copies: list[Path]) -> Path:
+    """Which of an exercise's notebooks is handed in as `exercises/NAME.ipynb`.
+
+    After an update kept a student's edited exercise and put the kit's new version beside it
+    as "(updated)", the student may go on in either. The one handed in is the most recently
+    saved copy the student worked in; an "(updated)" copy whose cells are still the kit's
+    (only run, or not even opened) does not count, since its newer file time comes from the
+    update, not from the student. The grader reads one notebook per exercise, so only this
+    one goes in the zip, and the student is told which file it was.
+    """
+    if len(copies) == 1:
+        return copies[0]
+    work, relative = copies[0].parent.parent, f"exercises/{name}.ipynb"
+    worked = [p for p in copies if p.stem == name or not untouched_beside(work, relative, p)]
+    return max(worked or copies, key=_saved_at)
+
+
+def _exercise_files(exercises_dir: Path | None) -> tuple[dict[str, bytes], dict[str, str]]:
+    """The exercise notebooks to hand in, by zip name; and the zip names taken from a copy
+    with another file name (zip name -> the student's file name)."""
+    files, sources = {}, {}
+    for name, copies in exercise_copies(exercises_dir).items():
+        path = handed_in_copy(name, copies)
+        member = f"exercises/{name}.ipynb"
         try:
-            files[f"exercises/{path.name}"] = path.read_bytes()
+            files[member] = path.read_bytes()
         except OSError as error:
             raise SubmissionError(
                 f"The exercise notebook {path} could not be read ({error.strerror or error})."
             ) from error
-    return files
+        if path.name != f"{name}.ipynb":
+            sources[member] = path.name
+    return files, sources
 
 
 def _timestamp(stamp: object) -> float | None:
@@ -162,18 +209,18 @@ def last_checked(document: Mapping[str, Any]) -> float | None:
 def unsaved_exercises(
     documents: Mapping[str, Mapping[str, Any]], exercises_dir: Path | None
 ) -> list[Path]:
-    """The exercise notebooks whose file is older than their latest recorded check."""
-    if exercises_dir is None or not exercises_dir.is_dir():
-        return []
+    """The exercise notebooks whose file is older than their latest recorded check.
+
+    The file compared is the one that would be handed in (`handed_in_copy`); the one named
+    is the most recently saved of the exercise's copies, the one the student works in.
+    """
     stale = []
-    for path in sorted(exercises_dir.glob("*.ipynb")):
-        checked = last_checked(documents.get(path.stem) or {})
-        try:
-            saved = path.stat().st_mtime
-        except OSError:
+    for name, copies in exercise_copies(exercises_dir).items():
+        checked = last_checked(documents.get(name) or {})
+        if checked is None:
             continue
-        if checked is not None and saved + SAVE_SLACK_SECONDS < checked:
-            stale.append(path)
+        if _saved_at(handed_in_copy(name, copies)) + SAVE_SLACK_SECONDS < checked:
+            stale.append(max(copies, key=_saved_at))
     return stale
 
 
@@ -244,7 +291,8 @@ def build_submission(
     files: dict[str, bytes] = {REPORT: report.encode("utf-8")}
     for notebook, document in sorted(documents.items()):
         files[f"responses/{notebook}.json"] = _encode_json(document)
-    files.update(_exercise_files(exercises_dir))
+    exercises, sources = _exercise_files(exercises_dir)
+    files.update(exercises)
 
     manifest = {
         "format": FORMAT,
@@ -255,6 +303,8 @@ def build_submission(
         "question_ids": answered_question_ids(documents, catalogue),
         "files": {path: _sha256(data) for path, data in files.items()},
     }
+    if sources:
+        manifest["exercise_sources"] = sources
     data = _zip_bytes({MANIFEST: _encode_json(manifest), **files}, created)
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         _verify_archive(archive, name)  # what we hand out must pass the grader's check
@@ -454,7 +504,24 @@ def summarise_submission(
         in_notebook = [q.id for q in catalogue.for_notebook(notebook)]
         done = len(answered & set(in_notebook))
         text += f" ({done} of {len(in_notebook)} in {notebook})"
-    return text + f", {exercises} exercise notebook{'' if exercises == 1 else 's'}"
+    text += f", {exercises} exercise notebook{'' if exercises == 1 else 's'}"
+    return text + "".join(
+        f"; {Path(member).name} handed in from your {source!r}"
+        for member, source in _exercise_sources(manifest).items()
+    )
+
+
+def _exercise_sources(manifest: Mapping[str, Any]) -> dict[str, str]:
+    """The manifest's record of exercises taken from an "(updated)" copy, if well formed."""
+    sources = manifest.get("exercise_sources")
+    if not isinstance(sources, dict) or len(sources) > MAX_FILES:
+        return {}
+    return {
+        member: source
+        for member, source in sources.items()
+        if isinstance(member, str) and isinstance(source, str) and len(source) <= 200
+        and member in manifest["files"]
+    }  # fmt: skip
 
 
 def describe_submission(

@@ -1,18 +1,22 @@
-"""The one link students open on a hub: nbgitpuller pulls the class copy and opens a notebook.
+"""The one link students open on a hub: nbgitpuller pulls the class copy, the kit opens a notebook.
 
 `diplomatic-cover link --hub URL --repo URL [--branch B] [--path FILE]` prints it. The link
 has the shape nbgitpuller's own link generator makes (`generateRegularUrl` in its
-`docs/_static/link_gen/link.js`, jupyterhub/nbgitpuller, with the JupyterLab app):
+`docs/_static/link_gen/link.js`, jupyterhub/nbgitpuller):
 
-    HUB/hub/user-redirect/git-pull?repo=REPO&urlpath=lab/tree/FOLDER/PATH[&branch=BRANCH]
+    HUB/hub/user-redirect/git-pull?repo=REPO&urlpath=diplomatic-cover%2Fopen%2FPATH
+        [&branch=BRANCH]&targetPath=.diplomatic-cover-class
 
 with each value form-encoded as a browser's URLSearchParams encodes it (`/` as %2F, a space
 as `+`, only letters, digits and `*-._` left as they are), so the same inputs give the same
 link byte for byte (tests/hub/test_link.py compares with links that generator made).
 
-FOLDER is where nbgitpuller clones the repository in the student's home: the last part of
-the repository's address, as nbgitpuller's server names it (`repo.rstrip('/').split('/')[-1]`
-in its `UIHandler`; a `.git` ending stays, so `class.git` is cloned into `class.git/`).
+nbgitpuller pulls the repository into the hidden folder `targetPath` of the student's home
+(`paths.PULLED_DIR`), then sends the browser to `urlpath`: the kit's landing route
+(`setup/landing.py`, a Jupyter Server extension the kit's install enables), which updates the
+student's working copy `~/my-work` from the pulled folder by the same rules as `make lab` on
+a laptop, and opens PATH there. Students never work inside nbgitpuller's clone, so
+nbgitpuller's own merge never decides what happens to their edits.
 Without a branch, nbgitpuller uses the repository's default branch.
 
 Standard library only: the command works from the class copy and from a laptop.
@@ -23,6 +27,9 @@ from __future__ import annotations
 import sys
 from typing import IO
 from urllib.parse import urlsplit
+
+from diplomatic_cover.paths import PULLED_DIR
+from diplomatic_cover.setup.landing import OPEN_ROUTE
 
 DEFAULT_PATH = "notebooks/00_start_here.ipynb"
 _KEPT = frozenset(b"*-._0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
@@ -81,7 +88,11 @@ def hub_base(hub: str) -> str:
 
 
 def clone_folder(repo: str) -> str:
-    """The folder nbgitpuller clones `repo` into, in the student's home."""
+    """The folder nbgitpuller would clone `repo` into without a `targetPath` (a check only).
+
+    nbgitpuller's UIHandler names it `repo.rstrip('/').split('/')[-1]`; the link sets its own
+    folder, but an address without a repository name at its end is still refused.
+    """
     folder = repo.strip().rstrip("/").split("/")[-1]
     if not folder or folder in (".", ".."):
         raise LinkError(f"--repo {repo!r} does not end in a repository name.")
@@ -89,7 +100,7 @@ def clone_folder(repo: str) -> str:
 
 
 def pull_link(hub: str, repo: str, branch: str = "", path: str = DEFAULT_PATH) -> str:
-    """The nbgitpuller link that pulls `repo` (at `branch`) and opens `path` in JupyterLab."""
+    """The nbgitpuller link that pulls `repo` (at `branch`) and opens `path` in the working copy."""
     repo = repo.strip()
     if not repo or any(c.isspace() for c in repo):
         raise LinkError(
@@ -99,10 +110,11 @@ def pull_link(hub: str, repo: str, branch: str = "", path: str = DEFAULT_PATH) -
     path = path.strip().strip("/")
     if not path or ".." in path.split("/"):
         raise LinkError(f"--path {path!r} is not a file inside the repository.")
-    urlpath = f"lab/tree/{clone_folder(repo)}/{path}"
-    query = [("repo", repo), ("urlpath", urlpath)]
+    clone_folder(repo)
+    query = [("repo", repo), ("urlpath", f"{OPEN_ROUTE}/{path}")]
     if branch.strip():
         query.append(("branch", branch.strip()))
+    query.append(("targetPath", PULLED_DIR))
     encoded = "&".join(f"{name}={form_encode(value)}" for name, value in query)
     return f"{hub_base(hub)}hub/user-redirect/git-pull?{encoded}"
 

@@ -296,7 +296,7 @@ SPECS: dict[str, CheckSpec] = {
         CheckSpec(
             "ex3.coverage",
             "calls",
-            3,
+            1,
             lambda: ref.coverage_share,
             "Follow the five steps: agents at work (rounded down), free agents (rounded down), "
             "whole teams (rounded down), officers covered (at most all of them), then "
@@ -353,7 +353,7 @@ SPECS: dict[str, CheckSpec] = {
         CheckSpec(
             "ex3.agents-needed",
             "calls",
-            3,
+            1,
             lambda: ref.agents_needed,
             "Teams needed (officers × share, rounded up) × agents per target gives the free "
             "agents needed; then the agents who must be at work to leave that many free, then "
@@ -433,6 +433,47 @@ SPECS: dict[str, CheckSpec] = {
             graded_only=True,
             keys_right_hint="The five inputs are there but some swings are not right: use the "
             "ranges in `ranges` and the baseline for every other input.",
+        ),
+        CheckSpec(
+            "ex3.if-they-return",
+            "mapping",
+            4,
+            ref.coverage_if_returned,
+            "Keep the rows where the United States ordered people out of Russia's missions "
+            "(expulsions and counter-expulsions) from 2016 on, add up people_expelled by year, "
+            "take the running total (cumsum), then your coverage_share for that many officers "
+            "with the baseline's other inputs.",
+            (
+                WrongAnswer(
+                    "Is each year's figure the running total? People ordered out in 2016 are "
+                    "still to be watched in 2018 if they all come back: use .cumsum().",
+                    lambda: ref.coverage_if_returned(ref.returned_by_year(running=False)),
+                ),
+                WrongAnswer(
+                    "Did you count counter-expulsions too? The United States also ordered "
+                    "Russians out in answer to Russia's moves (2022, 2023).",
+                    lambda: ref.coverage_if_returned(ref.returned_by_year(("expulsion",))),
+                ),
+                WrongAnswer(
+                    "You counted rows (measures); the question asks for people: sum "
+                    "people_expelled.",
+                    lambda: ref.coverage_if_returned(ref.returned_by_year(rows=True)),
+                ),
+                WrongAnswer(
+                    "Start in 2016, as the question asks: the 1994 and 2001 expulsions are "
+                    "not part of the wave the talks of 2025 would undo.",
+                    lambda: ref.coverage_if_returned(ref.returned_by_year(since=1971)),
+                ),
+                WrongAnswer(
+                    "That is notebook 04's model, which counts every agent as at work: use "
+                    "your coverage_share, with 15% away, for each year's total.",
+                    ref.returned_lesson_model,
+                ),
+            ),
+            options={"keys": "int", "digits": 3},
+            keys_right_hint="The years are right but some shares are not: check which rows "
+            "you kept, that you summed people_expelled and took the running total, and that "
+            "your coverage_share passed question 1.",
         ),
     )
 }

@@ -14,6 +14,7 @@ the summary `checks.figure_summary` records.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
@@ -342,3 +343,56 @@ def lesson_swings() -> dict[str, float]:
     """Mistake: notebook 04's swings (its model, its baseline, nobody away)."""
     table = cm.swings()
     return {row.parameter: round(row.swing, 2) for row in table.itertuples()}
+
+
+# The record meets the model (question 4). The shipped model computes coverage for any
+# inputs, so anything it computes can be wrapped in a line or two: this question's points are
+# for work it does not do, finding its input in the expulsion record with pandas.
+
+#: The first year counted: the December 2016 expulsions opened the wave of US measures the
+#: talks of 2025 would undo (the exercise says so).
+RETURNED_SINCE = 2016
+
+
+def returned_by_year(
+    actions: tuple[str, ...] = PEOPLE_ACTIONS,
+    *,
+    since: int = RETURNED_SINCE,
+    running: bool = True,
+    rows: bool = False,
+) -> pd.Series:
+    """People the United States ordered out of Russia's missions, per year from `since`: the
+    running total (`running=False`: each year's own figure; `rows=True`: measures counted)."""
+    df = _people(actions)
+    mask = (
+        (df["expelling_country"] == "United States")
+        & (df["target_country"] == "Russia")
+        & (df["date"].dt.year >= since)
+    )
+    ours = df[mask]
+    year = ours["date"].dt.year
+    per_year = ours.groupby(year).size() if rows else ours.groupby(year)["people_expelled"].sum()
+    return per_year.cumsum() if running else per_year
+
+
+def coverage_if_returned(
+    people: pd.Series | None = None, model: Callable[[int], float] | None = None
+) -> dict[int, float]:
+    """Year → coverage share if the running total of people ordered out came back as
+    officers to watch: `model(officers)`, by default the exercise's `coverage_share` with its
+    baseline for every other input, 15% away included."""
+    people = returned_by_year() if people is None else people
+    if model is None:
+
+        def model(officers: int) -> float:
+            return coverage_share(**{**BASELINE, "officers": officers})
+
+    return {int(year): model(int(n)) for year, n in people.items()}
+
+
+def returned_lesson_model() -> dict[int, float]:
+    """Mistake: notebook 04's `capacity_model.coverage` (nobody away) on the right totals."""
+    others = {k: v for k, v in BASELINE.items() if k not in ("officers", "away_pct")}
+    return coverage_if_returned(
+        model=lambda n: cm.coverage(cm.Assumptions(officers=n, **others)).share_covered
+    )

@@ -70,6 +70,8 @@ CLASS_COPY = (
     "Makefile",
     "environment.yml",
     ".gitignore",
+    # Enables the class link's landing route in a hub image's Jupyter (setup/landing.py).
+    "jupyter-config/jupyter_server_config.d/diplomatic_cover.json",
     "notebooks/[0-9][0-9]_*.ipynb",
     "notebooks/glossary.md",
     "exercises/README.md",

@@ -6,9 +6,11 @@ working copy (`setup/workcopy.py`) and starts JupyterLab in it, on 127.0.0.1, on
 `update` only updates the working copy (after a `git pull`, or on a hub after nbgitpuller
 pulled); `reset NOTEBOOK` puts one notebook back to the kit's version.
 
-The kit folder (where the tracked notebooks are) is `--source`, else the folder of an
-editable install, else the first folder at or above the current one laid out like the kit.
-The working copy is `--work`, else `my-work/` in the kit folder.
+The kit folder (where the tracked notebooks are) is `--source`, else the folder the working
+copy around the current folder was made from, else the folder of an editable install, else
+the first folder at or above the current one laid out like the kit.
+The working copy is `--work`, else the working copy the current folder is in (on a hub,
+`~/my-work`, which the class link made from the pulled copy), else `my-work/` in the kit folder.
 """
 
 from __future__ import annotations
@@ -41,15 +43,18 @@ class _Usage(Exception):
 
 def find_source(start: Path | None = None) -> Path:
     """The kit folder holding the tracked notebooks (see the module's docstring)."""
+    here = Path(start) if start is not None else Path.cwd()
+    # Inside a working copy, the folder it was made from (on a hub, the pulled class copy).
+    copy = _marked_copy(here)
+    if copy is not None:
+        recorded = read_manifest(copy).get("source")
+        if recorded and (Path(recorded) / "notebooks").is_dir():
+            return Path(recorded)
     root = paths.kit_root()
     if root is not None and (root / "exercises").is_dir():
         return root
-    here = Path(start) if start is not None else Path.cwd()
     for folder in (here, *here.parents):
         if (folder / paths.WORK_MARKER).is_file():
-            recorded = read_manifest(folder).get("source")
-            if recorded and Path(recorded).is_dir():
-                return Path(recorded)
             continue
         if (folder / "notebooks").is_dir() and (folder / "exercises").is_dir():
             return folder
@@ -59,10 +64,24 @@ def find_source(start: Path | None = None) -> Path:
     )
 
 
+def _marked_copy(start: Path) -> Path | None:
+    """The working copy (the folder holding `paths.WORK_MARKER`) `start` is in, if any."""
+    for folder in (start, *start.parents):
+        if (folder / paths.WORK_MARKER).is_file():
+            return folder
+    return None
+
+
 def _folders(args: argparse.Namespace) -> tuple[Path, Path]:
+    """The kit folder and the working copy: run inside a working copy, that one (on a hub,
+    `~/my-work`, made from the pulled copy), else `my-work/` in the kit folder."""
     source = Path(args.source).resolve() if args.source else find_source()
-    work = Path(args.work).resolve() if args.work else source / paths.WORK_DIR
-    return source, work
+    if args.work:
+        return source, Path(args.work).resolve()
+    here = _marked_copy(Path.cwd().resolve())
+    if here is not None and here != source:
+        return source, here
+    return source, source / paths.WORK_DIR
 
 
 def lab_command(work: Path, port: int, extra: Sequence[str]) -> list[str]:

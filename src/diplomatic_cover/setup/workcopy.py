@@ -200,8 +200,33 @@ def _sync_one(relative: str, data: bytes, work: Path, files: dict[str, Any]) -> 
         return Outcome(relative, UPDATED)
     beside = _beside_name(relative, work, data, record.get("beside_sha256"))
     _write(work / beside, data)
-    files[relative] = {**record, "offered": new, "beside": beside, "beside_sha256": new}
+    files[relative] = {
+        **record,
+        "offered": new,
+        "beside": beside,
+        "beside_sha256": new,
+        # Hand-in tells a "(updated)" copy the student never changed from one they worked in.
+        "beside_content": content_hash(relative, data),
+    }
     return Outcome(relative, KEPT, beside)
+
+
+def untouched_beside(work: Path, relative: str, copy: Path) -> bool:
+    """True if `copy` is the "(updated)" copy of `relative` that `sync` wrote, cells unchanged.
+
+    Running it (outputs, metadata) does not count as a change; editing a cell does. False
+    when the manifest does not name `copy` as that file's latest "(updated)" copy.
+    """
+    try:
+        record = read_manifest(Path(work))["files"].get(relative) or {}
+        if record.get("beside") != copy.relative_to(work).as_posix():
+            return False
+        data = copy.read_bytes()
+    except (WorkingCopyError, OSError, ValueError):
+        return False
+    if sha256(data) == record.get("beside_sha256"):
+        return True
+    return content_hash(relative, data) == record.get("beside_content")
 
 
 def sync(source: Path, work: Path) -> list[Outcome]:
