@@ -137,3 +137,16 @@ def test_a_broken_key_or_record_hides_compare_and_breaks_nothing(pulled_with_01_
     assert released_answer_key(where) is None
     (keys / RELEASED_RECORD).write_text('{"released": ["01_reading_the_article"]}')
     assert released_answer_key(where) is None
+
+
+def test_on_a_hub_the_hidden_pulled_folder_beside_my_work_is_found(pulled_with_01_key, tmp_path):
+    hidden = tmp_path / "home" / paths.PULLED_DIR
+    pulled_with_01_key.rename(hidden)
+    work = tmp_path / "home" / paths.WORK_DIR
+    workcopy.sync(hidden, work)
+    assert paths.class_copy_folder(work / "notebooks") == hidden
+    marker = work / paths.WORK_MARKER  # a marker that lost its source: found beside my-work/
+    manifest = json.loads(marker.read_text(encoding="utf-8"))
+    marker.write_text(json.dumps({**manifest, "source": ""}), encoding="utf-8")
+    assert paths.class_copy_folder(work / "notebooks") == hidden
+    assert "01.exit-1" in (released_answer_key(work / "notebooks") or {})
