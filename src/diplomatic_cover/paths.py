@@ -17,6 +17,7 @@ Three places, kept apart:
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -31,6 +32,8 @@ WORK_MARKER = ".diplomatic-cover-copy.json"
 PULLED_DIR = ".diplomatic-cover-class"
 #: The record's folder inside the installed package (pyproject.toml maps `data/` there).
 PACKAGED_DATA = "dataset"
+#: The file `diplomatic-cover release` writes at the top of every class copy it builds.
+CLASS_COPY_MARKER = "CLASS_COPY.md"
 
 
 def kit_root() -> Path | None:
@@ -120,6 +123,36 @@ def working_copy(start: Path | None = None) -> Path | None:
         if (folder / WORK_DIR / WORK_MARKER).is_file():
             return folder / WORK_DIR
         if _is_kit_folder(folder):
+            return folder
+    return None
+
+
+def class_copy_folder(start: Path | None = None) -> Path | None:
+    """Return the class copy that the working copy `start` is in was made from, if any.
+
+    On a JupyterHub this is the folder nbgitpuller pulled the course's class-copy repository
+    into; on a laptop, the class copy a student unzipped. It is where an instructor's later
+    `release --with-key` arrives (`answers/catalogue.py` reads released keys from it), so
+    everything that needs "the copy this notebook came from" asks here. Found from the working
+    copy (`working_copy(start)`): the working copy itself when the student works inside the
+    class copy; else the `source` its marker file records (the folder `setup/workcopy.py`
+    copied from: on a hub, `PULLED_DIR` beside `my-work/`, which `setup/landing.py` syncs
+    from); else the folder above a `my-work/`, or the `PULLED_DIR` beside it. A folder
+    counts only if it holds `CLASS_COPY_MARKER`; None otherwise.
+    """
+    work = working_copy(start)
+    if work is None:
+        return None
+    candidates = [work]
+    try:
+        recorded = json.loads((work / WORK_MARKER).read_text(encoding="utf-8")).get("source")
+    except (OSError, ValueError, AttributeError):
+        recorded = None
+    if isinstance(recorded, str) and recorded:
+        candidates.append(work / recorded)  # an absolute path stays as it is
+    candidates += [work.parent, work.parent / PULLED_DIR]
+    for folder in candidates:
+        if (folder / CLASS_COPY_MARKER).is_file():
             return folder
     return None
 

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
-from tests.hub import hubenv, linux_users, realhub
+from tests.hub import class_repo, hubenv, linux_users, realhub
 
 STUDENTS = ["s1", "s2", "s3", "s4", "s5"]
 INSTRUCTOR = "teacher"
@@ -29,8 +29,10 @@ def long_suite_enabled() -> bool:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     skip = pytest.mark.skip(reason="long suite: runs with CI=true or DIPLOMATIC_COVER_LONG=1")
+    here = Path(__file__).parent
     for item in items:
-        if "hub" in getattr(item, "fixturenames", ()):
+        # The hook sees every test of the session: only this folder's `hub` is the real hub.
+        if here in Path(item.path).parents and "hub" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.long)
             if not long_suite_enabled():
                 item.add_marker(skip)
@@ -88,20 +90,13 @@ def hub() -> Iterator[realhub.RealHub]:
 
 @pytest.fixture(scope="session")
 def class_copy_repo(hub: realhub.RealHub) -> str:
-    """A git repository of the notebooks and exercises, owned by root, readable by all.
+    """The course's class-copy repository, built and committed by `release --out`.
 
-    It stands in for the class copy `release --out` will keep in git (phase 2); students
-    pull it with nbgitpuller as they would from the course's repository.
+    Owned by root, readable by all; students pull it with nbgitpuller as they would from
+    the course's repository.
     """
     repo = hub.folder / "class-copy"
-    for part in ("notebooks", "exercises", "data"):
-        shutil.copytree(realhub.ROOT / part, repo / part)
-    git = ["git", "-C", str(repo), "-c", "user.name=Test", "-c", "user.email=test@localhost"]
-    subprocess.run([*git, "init", "--quiet", "--initial-branch=main"], check=True)
-    subprocess.run([*git, "add", "."], check=True)
-    subprocess.run([*git, "commit", "--quiet", "-m", "Class copy"], check=True)
-    for path in [repo, *repo.rglob("*")]:
-        path.chmod(0o755 if path.is_dir() else 0o644)
+    class_repo.release(repo)
     return str(repo)
 
 

@@ -32,6 +32,22 @@ PASSWORD = "class-of-thirty-students"  # the shared password (at least 8 charact
 CONFIG = Path(__file__).with_name("jupyterhub_config.template.py")
 
 
+def class_copy_package(out: Path) -> Path:
+    """The class copy's package folder, for the hub's PYTHONPATH: what the hub image installs.
+
+    Built by the kit's own `release` from this checkout (as `--execute` builds the copy its
+    jobs run in), so the servers and the service have no `instructor` package and no answer
+    key, exactly as on a real hub; readable by every user. Returns the folder that holds
+    `diplomatic_cover/`.
+    """
+    from diplomatic_cover.grading.sandbox.runtime import build_class_copy
+
+    build_class_copy(out, ROOT)
+    for path in [out, *out.rglob("*")]:
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    return out / "src"
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -85,12 +101,7 @@ class RealHub:
         timeout: float = 60,
     ) -> float:
         """Write the config, start the hub, wait for a 200 through the proxy; return seconds."""
-        kit = self.folder / "kit"
-        shutil.copytree(
-            ROOT / "src", kit, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info")
-        )
-        for path in [kit, *kit.rglob("*")]:
-            path.chmod(0o755 if path.is_dir() else 0o644)
+        kit = class_copy_package(self.folder / "class-kit")
         # The kit's jupyter-config file, which a pip install puts in etc/jupyter: it enables
         # the class link's landing route (setup/landing.py) in every student's server.
         jupyter_config = self.folder / "jupyter-config"

@@ -54,3 +54,57 @@ def test_the_z2jh_values_run_the_same_service_with_the_same_roles_as_the_python_
             assert scope.replace("diplomatic-cover", "{DC_SERVICE}") in snippet or scope in snippet
     url = values["singleuser"]["extraEnv"]["DIPLOMATIC_COVER_SERVICE_URL"]
     assert url.endswith("/services/diplomatic-cover/")
+
+
+def _ignored(path: str, patterns: list[str]) -> bool:
+    """Docker's rule for a build context: a pattern leaves out the path or a folder above it.
+
+    `**` matches any number of folders (none too), `*` and `?` stay within one name; a
+    later `!pattern` takes a path back in.
+    """
+    ignored = False
+    for pattern in patterns:
+        keep = pattern.startswith("!")
+        body = pattern.removeprefix("!").strip("/")
+        regex = "".join(
+            "(?:.*/)?" if part == "**/" else "[^/]*" if part == "*" else "[^/]" if part == "?"
+            else re.escape(part)
+            for part in re.split(r"(\*\*/|\*|\?)", body)
+        )  # fmt: skip
+        if re.fullmatch(rf"{regex}(?:/.*)?", path):
+            ignored = not keep
+    return ignored
+
+
+def test_the_grader_image_leaves_out_a_classs_files_and_keeps_the_kit():
+    lines = (ROOT / ".dockerignore").read_text().splitlines()
+    patterns = [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+    class_files = [
+        ".venv/bin/python",
+        ".git/config",
+        "my-work/exercises/ex1_expulsions_by_decade.ipynb",
+        "responses/ana-silva.json",
+        "submissions/submission-ana-silva.zip",
+        "submission-ana-silva.zip",
+        "canvas-download/assignment_1.zip",
+        "roster.csv",
+        "class/moodle-roster.csv",
+        "grades/grades.csv",
+        "grading/shards/0/results.json",
+        "hub-token",
+        "class-copy/README.md",
+    ]
+    assert [p for p in class_files if not _ignored(p, patterns)] == []
+    kit_files = [
+        "pyproject.toml",
+        "README.md",
+        "src/diplomatic_cover/questions/answer_key/01_reading_the_article.toml",
+        "src/diplomatic_cover/grading/roster.py",
+        "src/diplomatic_cover/grading/shards.py",
+        "instructors/grading.toml",
+        "data/expulsions.csv",
+        "deploy/binder/requirements.txt",
+    ]
+    assert [p for p in kit_files if _ignored(p, patterns)] == []
+    for path in kit_files:
+        assert (ROOT / path).exists(), path

@@ -21,7 +21,6 @@ import sys
 import urllib.parse
 import urllib.request
 from pathlib import Path
-from unittest import mock
 
 import pytest
 
@@ -30,6 +29,7 @@ from diplomatic_cover.cli import main as cli_main
 from diplomatic_cover.grading.results import read_results
 from diplomatic_cover.hub.client import CourseService, ServiceError
 from tests.grading.kit import correct, good_answers, hand_in, write_config, wrong
+from tests.hub import class_repo
 from tests.hub.kernel import run_code
 from tests.hub.realhub import PASSWORD
 
@@ -187,16 +187,7 @@ def _signed_in(hub, user):
 def released_repo(hub):
     """The instructor's class-copy repository, filled and committed by `release --out`."""
     repo = hub.folder / "diplomatic-cover-class"  # the hub's folder: students can read it
-    subprocess.run(["git", "init", "--quiet", "--initial-branch=main", str(repo)], check=True)
-    identity = {f"GIT_{r}_{k}": v for r in ("AUTHOR", "COMMITTER")
-                for k, v in (("NAME", "Teacher"), ("EMAIL", "teacher@example.edu"))}  # fmt: skip
-    with mock.patch.dict(os.environ, identity):
-        assert cli_main(["release", "--out", str(repo)]) == 0
-    for path in [repo, *repo.rglob("*")]:
-        if not path.is_symlink():
-            path.chmod(
-                path.stat().st_mode | 0o755 if path.is_dir() else path.stat().st_mode | 0o444
-            )
+    class_repo.release(repo)
     return str(repo)
 
 

@@ -1,18 +1,26 @@
 """From a kernel in the student's own server: hand in, and reach nothing of anyone else's.
 
 The kernel uses `diplomatic_cover.hub.client` with the server's own JUPYTERHUB_API_TOKEN and
-the service URL the hub's configuration sets; the client needs no JupyterHub code.
+the service URL the hub's configuration sets; the client needs no JupyterHub code. The
+kernel imports the class copy's package the hub serves (built by `release`, realhub.py), so
+the instructors' package and the answer key are out of its reach, as on a real hub.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import pwd
+import shutil
 import textwrap
+from pathlib import Path
 
 import pytest
 
+from diplomatic_cover.instructor.release import ANSWER_KEY
 from tests.hub.handins import submission_zip
 from tests.hub.kernel import run_code
+from tests.hub.realhub import ROOT
 
 
 @pytest.fixture(scope="module")
@@ -103,3 +111,59 @@ def test_a_student_pulls_the_class_copy_with_nbgitpuller(hub, student, class_cop
     """,
     )
     assert out == {"exists": True, "mine": True}
+
+
+@pytest.fixture(scope="module")
+def instructors_open_kit(accounts):
+    """The open kit's answer key in the instructor's home, where deploy/README.md keeps it."""
+    owner = pwd.getpwnam(accounts.instructor)
+    key = Path(owner.pw_dir) / "diplomatic-cover" / ANSWER_KEY
+    shutil.copytree(ROOT / ANSWER_KEY, key)
+    for path in [key.parents[3], *key.parents[3].rglob("*")]:
+        os.chown(path, owner.pw_uid, owner.pw_gid)
+    return key
+
+
+def test_a_students_kernel_has_no_instructor_package_and_no_answer_key(
+    hub, student, instructors_open_kit
+):
+    key_files = sorted(str(p) for p in instructors_open_kit.glob("*.toml"))
+    assert key_files
+    out = _run(
+        hub,
+        student,
+        f"""
+        import importlib.util, json, os
+        from pathlib import Path
+        import diplomatic_cover
+        from diplomatic_cover.answers.catalogue import load_answer_key
+        try:
+            import diplomatic_cover.instructor
+            imported = True
+        except ModuleNotFoundError:
+            imported = False
+        package = Path(diplomatic_cover.__file__).parent
+        key = load_answer_key()
+        readable = []
+        for name in {key_files!r}:
+            try:
+                Path(name).read_bytes()
+                readable.append(name)
+            except PermissionError:
+                pass
+        print(json.dumps({{
+            "spec": importlib.util.find_spec("diplomatic_cover.instructor") is not None,
+            "imported": imported,
+            "key": None if key is None else f"{{len(key)}} entries",
+            "package": str(package),
+            "key files in the package": sorted(
+                str(p) for p in package.rglob("*") if "answer_key" in p.parts
+            ),
+            "open kit's key readable": readable,
+        }}))
+    """,
+    )
+    assert out["package"].startswith(str(hub.folder))  # the class copy the hub serves
+    assert out == {**out, "spec": False, "imported": False, "key": None}
+    assert out["key files in the package"] == []
+    assert out["open kit's key readable"] == []

@@ -5,8 +5,10 @@ Questions are authored in `questions/catalogue/NN_notebook.toml`, one file per n
 and the grader read them without running any notebook, and a notebook shows a question by
 its id (`ask("02.cover-size")`). Model answers, feedback and hints live in
 `questions/answer_key/NN_notebook.toml`, which the class copy leaves out; everything here
-works without it. Choices are stored by option id, never by position, so reordering options in the
-catalogue cannot corrupt saved answers, and a widget may show them in an order of its own.
+works without it (keys an instructor releases later are read from the pulled class copy:
+`released_answer_key`). Choices are stored by option id, never by position, so reordering
+options in the catalogue cannot corrupt saved answers, and a widget may show them in an
+order of its own.
 
 Every question states three flags (the header of `00_start_here.toml` says what they mean):
 `natural_order` (options shown as written, else shuffled per student: `option_order`),
@@ -17,6 +19,7 @@ Every question states three flags (the header of `00_start_here.toml` says what 
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import tomllib
 from collections.abc import Iterator, Mapping
@@ -463,6 +466,66 @@ def load_answer_key(folder: Path | None = None) -> dict[str, KeyEntry] | None:
         return None
     stamp = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in paths)
     return dict(_parse_answer_key(stamp))
+
+
+#: Where a class copy keeps the answer keys `release --with-key` released into it, relative
+#: to the class copy, and the record of which ones (the release writes both; see
+#: `instructor/release.py`, whose ANSWER_KEY and RELEASED these must equal).
+RELEASED_KEY_DIR = "src/diplomatic_cover/questions/answer_key"
+RELEASED_RECORD = "released.json"
+_NOTEBOOK_NAME = re.compile(r"^(?:\d\d|ex\d)_[a-z0-9_]+$")
+
+
+def released_answer_key(start: Path | None = None) -> dict[str, KeyEntry] | None:
+    """The keys released into the class copy the notebook at `start` came from, or None.
+
+    On a JupyterHub the class copy's package is installed in the image and never changes
+    during a course, so a key the instructor releases after the deadline (`release
+    --with-key`, committed to the class repository) reaches students only in the folder they
+    pull (`paths.class_copy_folder`, found from the kernel's current folder). It is read
+    only when the release's record is there, and only the key files of notebooks it lists;
+    a file that cannot be read or parsed is skipped, so a broken key hides a Compare button
+    and never breaks a question.
+
+    A student can forge a record and a key in their own pulled folder: that changes only what
+    Compare shows THEM. Grading never reads it (it calls `load_answer_key()`, the
+    instructor's own key in the open kit), and a key's text is no secret once released.
+    """
+    copy = paths.class_copy_folder(start)
+    if copy is None:
+        return None
+    folder = copy / RELEASED_KEY_DIR
+    try:
+        record = json.loads((folder / RELEASED_RECORD).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    listed = record.get("released") if isinstance(record, dict) else None
+    if not isinstance(listed, dict):
+        return None
+    key: dict[str, KeyEntry] = {}
+    for name in sorted(str(n) for n in listed if _NOTEBOOK_NAME.match(str(n))):
+        path = folder / f"{name}.toml"
+        if not path.is_file():
+            continue
+        try:
+            key.update(load_answer_key(path) or {})
+        except (CatalogueError, OSError, UnicodeDecodeError, TypeError, ValueError):
+            continue
+    return key or None
+
+
+def answer_key_for_students(
+    folder: Path | None = None, start: Path | None = None
+) -> dict[str, KeyEntry] | None:
+    """The key a question widget compares with (the Compare button), or None.
+
+    `folder` when given; else the installed package's key (the open kit, or a class copy
+    installed in place with `make lab`, where `release --with-key` writes); else the keys
+    released into the pulled class copy (`released_answer_key`).
+    """
+    if folder is not None:
+        return load_answer_key(folder)
+    return load_answer_key() or released_answer_key(start)
 
 
 @lru_cache(maxsize=8)

@@ -26,9 +26,9 @@ from diplomatic_cover import paths
 from diplomatic_cover.answers.catalogue import (
     WHY_CHARS,
     Question,
+    answer_key_for_students,
     format_answer,
     is_answered,
-    load_answer_key,
     load_catalogue,
     option_order,
     practice_feedback,
@@ -114,7 +114,7 @@ class QuestionWidget(anywidget.AnyWidget):
         self.question = question
         self._student = student
         self.store = store or ResponseStore()
-        self._key = load_answer_key(answer_key_path)
+        self._key = answer_key_for_students(answer_key_path)
         student = self.student
         saved = self.store.get_answer(student, question.notebook, question.id)
         # Options in this student's own order (unless the catalogue says their order means
