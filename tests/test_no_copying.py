@@ -4,6 +4,7 @@ and the kit's quotes are shorter than ten in practice)."""
 
 import json
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -17,21 +18,33 @@ def _words(text):
     return re.findall(r"[a-z0-9’']+", text.lower().replace("’", "'"))
 
 
+def _tracked_files():
+    """Every file git tracks (the kit as it ships and as it is shared), or, outside a git
+    checkout, every file under the kit's folders."""
+    try:
+        listed = subprocess.run(
+            ["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True, timeout=60
+        ).stdout.decode("utf-8", "surrogateescape")
+        return sorted(ROOT / name for name in listed.split("\0") if name)
+    except (OSError, subprocess.SubprocessError):
+        skipped = {".git", ".venv", "my-work", "node_modules"}
+        return sorted(p for p in ROOT.rglob("*") if p.is_file() and not skipped & set(p.parts))
+
+
 def _teaching_texts():
-    for path in sorted(ROOT.glob("notebooks/*.ipynb")) + sorted(ROOT.glob("exercises/*.ipynb")):
-        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
-        yield path, "\n".join("".join(c["source"]) for c in cells)
-    for pattern in (
-        "instructors/**/*.md",
-        "notebooks/*.md",
-        "readings/*.md",
-        "src/diplomatic_cover/questions/*/*.toml",
-        "src/diplomatic_cover/lessons/data/*",
-    ):
-        for path in sorted(ROOT.glob(pattern)):
-            yield path, path.read_text(encoding="utf-8")
-    for path in sorted(ROOT.glob("src/**/*.py")):
-        yield path, path.read_text(encoding="utf-8")
+    """Every tracked text: notebooks by their cells' sources, other files as text (data,
+    templates, scripts, README, CHANGELOG, the instructors' exercise copies included)."""
+    for path in _tracked_files():
+        if not path.is_file() or path.stat().st_size > 20_000_000:
+            continue
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (UnicodeDecodeError, OSError):
+            continue  # not text (images, fonts)
+        if path.suffix == ".ipynb":
+            cells = json.loads(text)["cells"]
+            text = "\n".join("".join(c["source"]) for c in cells)
+        yield path, text
 
 
 def _shingles(words):
@@ -62,3 +75,16 @@ def test_the_scan_covers_the_case_reading_and_every_notebook():
     scanned = {str(path.relative_to(ROOT)) for path, _ in _teaching_texts()}
     assert "readings/case_reading.md" in scanned
     assert "notebooks/01_reading_the_article.ipynb" in scanned
+
+
+def test_the_scan_covers_every_tracked_text_not_only_the_notebooks():
+    scanned = {str(path.relative_to(ROOT)) for path, _ in _teaching_texts()}
+    for expected in (
+        "README.md",
+        "CHANGELOG.md",
+        "data/expulsions.csv",
+        "readings/case_reading.md",
+    ):
+        assert expected in scanned
+    assert any(name.startswith("instructors/exercises/") for name in scanned)
+    assert any(name.startswith("src/diplomatic_cover/pages/templates/") for name in scanned)
