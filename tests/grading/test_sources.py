@@ -134,3 +134,20 @@ def test_every_row_has_an_owner_and_one_accounts_rows_share_a_shard(tmp_path):
     assert sorted(k for shard in shards for k in shard) == sorted(students)  # each once
     assert all(shard_of(s.owner, 3) == shard_of(s.submission.owner, 3)
                for s in students.values() if s.submission is not None)  # fmt: skip
+
+
+def test_a_hand_in_whose_file_is_gone_is_that_hub_users_damaged_submission(tmp_path, config):
+    storage = stored(tmp_path)
+    receipt = storage.save_submission("asilva", full_marks(tmp_path / "a", ANA).read_bytes())
+    storage.save_submission("bokafor", full_marks(tmp_path / "b", BEN).read_bytes())
+    (storage.root / "submissions" / folder_for("asilva") / f"{receipt['id']}.zip").unlink()
+    roster = tmp_path / "roster.csv"
+    roster.write_text("kit_id,hub_user,name\nana-silva,asilva,Ana\nben-okafor,bokafor,Ben\n")
+    grade(
+        submissions=HubStorageSource(storage.root), out=tmp_path / "g", config=config, roster=roster
+    )
+    rows = grades(tmp_path / "g")
+    assert rows["ana-silva"]["status"] == "damaged submission"
+    assert rows["ben-okafor"]["total"] == FULL  # the class goes on
+    (problem,) = problems_about(tmp_path / "g", "hub:asilva")
+    assert problem["problem"] == "the hand-in's file is missing from the storage"

@@ -28,6 +28,7 @@ from diplomatic_cover.answers.identity import Student
 from diplomatic_cover.cli import main as cli_main
 from diplomatic_cover.grading.results import read_results
 from diplomatic_cover.hub.client import CourseService, ServiceError
+from tests.grading.hostile.outputs import problems
 from tests.grading.kit import correct, good_answers, hand_in, write_config, wrong
 from tests.hub import class_repo
 from tests.hub.kernel import run_code
@@ -96,6 +97,33 @@ def test_the_instructor_graded_every_hand_in_from_the_hub(course, accounts):
         assert row.source.startswith(f"hub:{user}/")  # the hub user who handed it in
     assert results["student-1"].total == results["student-3"].total
     assert results["student-1"].total > results["student-4"].total == results["student-5"].total
+
+
+def test_one_download_the_service_refuses_is_that_students_damaged_submission(
+    hub, accounts, course, tmp_path
+):
+    """The file of student 2's newest hand-in is gone from the service's storage (its receipt
+    is still there): the service refuses that one download, the rest of the class is graded
+    and student 2 reads "damaged submission" with the refusal in problems.csv."""
+    folder, _, roster = course
+    user = accounts.students[1]
+    receipt = _service(hub, accounts.instructor).download(user)[1]
+    stored = next(hub.storage.glob(f"submissions/*/{receipt['id']}.zip"))
+    aside = stored.with_name(stored.name + ".aside")
+    stored.rename(aside)
+    try:
+        out = tmp_path / "grades"
+        graded = _grade_from_hub(hub, accounts.instructor, "--out", str(out), "--config",
+                                 str(folder / "instructors" / "grading.toml"), "--roster",
+                                 str(roster))  # fmt: skip
+    finally:
+        aside.rename(stored)
+    assert graded.returncode == 0, graded.stderr
+    results = read_results(out / "results.json")
+    assert results["student-2"].status == "damaged submission"
+    assert all(results[f"student-{n}"].status == "graded" for n in (1, 3, 4, 5))
+    refused = [row for row in problems(out) if "refused its download" in row["problem"]]
+    assert [row["file"].split("/")[0] for row in refused] == [f"hub:{user}"]
 
 
 def test_a_students_token_cannot_grade_from_the_hub(hub, accounts, course, tmp_path):

@@ -208,6 +208,8 @@ class Arrival:
     the LMS's names, or find none (a plain folder). `sha256`, when the source recorded one
     on receipt, must be the file's. `refused` is why the source does not hand the file over
     (a symbolic link): the collector lists it in problems.csv and reads nothing.
+    `unreadable` is why the source could not fetch a file its account did send (the hub's
+    service refused one download): that account's damaged submission, never a file nobody sent.
     """
 
     path: Path
@@ -215,6 +217,7 @@ class Arrival:
     upload: Upload | None = None
     sha256: str = ""
     refused: str = ""
+    unreadable: str = ""
 
 
 @runtime_checkable
@@ -695,6 +698,11 @@ class Collector:
         for arrival in source.arrivals():
             if arrival.refused:
                 self.problem(arrival.label, arrival.refused, IGNORED)
+                continue
+            if arrival.unreadable:
+                where = _Where(Path(arrival.path), arrival.label)
+                self.problem(arrival.label, arrival.unreadable,
+                             guess=self._guess(where, arrival.upload))  # fmt: skip
                 continue
             self._file(_Where(Path(arrival.path), arrival.label), arrival.upload, arrival.sha256)
 

@@ -129,12 +129,26 @@ def from_storage(root: Path) -> Iterator[HandIn]:
 
 
 def from_service(service: CourseService, into: Path) -> Iterator[HandIn]:
-    """Each user's newest hand-in, downloaded from the course service into the folder `into`."""
+    """Each user's newest hand-in, downloaded from the course service into the folder `into`.
+
+    A service that cannot be reached stops everything (`ServiceUnreachable`); one download
+    the service refuses (its file gone, an error for that user) is that user's problem only:
+    the hand-in comes back with no file and the refusal as its `problem`, and the class goes on.
+    """
     into = Path(into)
     into.mkdir(parents=True, exist_ok=True)
     for entry in service.students():
         user = entry["user"]
-        data, receipt = service.download(user)
+        try:
+            data, receipt = service.download(user)
+        except ServiceUnreachable:
+            raise
+        except ServiceError as error:
+            latest = entry.get("latest") if isinstance(entry.get("latest"), dict) else {}
+            missing = into / folder_for(user) / "not-downloaded.zip"
+            why = f"the course service refused its download: {error}"
+            yield HandIn(user, missing, dict(latest), why)
+            continue
         if not re.fullmatch(SUBMISSION_ID, str(receipt.get("id", ""))):
             receipt = {**entry.get("latest", {}), **receipt}
         path = into / folder_for(user) / f"{receipt.get('id', 'latest')}.zip"
@@ -162,6 +176,8 @@ def _arrival(handed: HandIn) -> Arrival:
     submission (with the reason in problems.csv), not a file nobody sent.
     """
     upload = Upload(handed.source, Account(HUB, handed.user), handed.received_at)
+    if handed.problem and not handed.path.exists():  # nothing to read: say why, for this user
+        return Arrival(handed.path, handed.source, upload, unreadable=handed.problem)
     return Arrival(handed.path, handed.source, upload, str(handed.receipt.get("sha256", "")))
 
 

@@ -372,6 +372,9 @@ class StudentSubmissionFileHandler(ApiHandler):
         if found is None:
             raise web.HTTPError(404, reason=f"No hand-in {submission_id} from {user}.")
         receipt, path = found
+        if not path.is_file():  # the receipt outlived its file (a disk restored, a hand edit)
+            gone = f"The file of {user}'s hand-in {receipt['id']} is gone."
+            raise web.HTTPError(404, reason=gone)
         self.set_header("Content-Type", "application/zip")
         self.set_header("X-Submission-Receipt", json.dumps(receipt, ensure_ascii=True))
         self.set_header(
