@@ -283,3 +283,28 @@ def test_only_and_shard_do_not_go_together(school):
         "--out", school.root / "only",
     )  # fmt: skip
     assert done.returncode == 1 and "--only and --shard do not go together" in done.stderr
+
+
+def test_a_second_shard_into_the_same_folder_is_refused_and_the_first_kept(school, three):
+    manifest = (three[0] / MANIFEST).read_bytes()
+    done = run("grade", school.download, *school.flags(), "--shard", "1/3", "--out", three[0])
+    assert done.returncode == 1
+    assert "holds shard 0/3's results: give shard 1/3 a folder of its own" in done.stderr
+    assert (three[0] / MANIFEST).read_bytes() == manifest
+
+
+def test_a_run_into_a_folder_another_run_is_writing_is_refused(school, tmp_path):
+    from diplomatic_cover.grading.run import claim_out
+
+    out = tmp_path / "busy"
+    out.mkdir()
+    held = claim_out(out)  # what a run does first; here the other run is this test
+    try:
+        done = run("grade", school.download, *school.flags(), "--shard", "0/2", "--out", out)
+    finally:
+        held.close()
+    assert done.returncode == 1
+    assert "Another grade run is writing to --out" in done.stderr
+    assert list(out.iterdir()) == []
+    again = run("grade", school.download, *school.flags(), "--shard", "0/2", "--out", out)
+    assert again.returncode == 0, again.stderr  # free once the other run has ended

@@ -25,6 +25,7 @@ unless `rescore=True` (`--rescore`).
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import time
@@ -114,6 +115,7 @@ from diplomatic_cover.grading.roster import (
     assign_students,
     read_roster,
 )
+from diplomatic_cover.grading.shards import MANIFEST as SHARD_MANIFEST
 from diplomatic_cover.grading.shards import Shard, ShardRun, parse_shard, write_shard
 from diplomatic_cover.safe_files import StoreError, atomic_write_bytes, file_lock
 
@@ -673,6 +675,58 @@ def _make_out(out: Path) -> None:
         ) from error
 
 
+class _Claim:
+    """`out` held by this run: an exclusive flock on the folder itself (no file is left in
+    it), released by `close()` or when the process ends."""
+
+    def __init__(self, fd: int | None) -> None:
+        self.fd = fd
+
+    def close(self) -> None:
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
+
+
+def claim_out(out: Path, shard: Shard | None = None) -> _Claim:
+    """Hold `out` for this run, or refuse it because another run is writing there.
+
+    Two runs writing one folder (two shards given the same --out, a second terminal) would
+    interleave their files and the merge would then miss a shard; the second run is refused
+    instead. The lock is the operating system's (flock on the folder), so a run that dies
+    releases it. A shard is also refused where another shard's results already are.
+    """
+    if shard is not None:
+        _refuse_another_shards_folder(out, shard)
+    try:
+        import fcntl
+    except ImportError:  # Windows: no second-run guard there
+        return _Claim(None)
+    fd = os.open(out, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        raise GradingError(
+            f"Another grade run is writing to --out {out} right now: wait for it to finish, "
+            "or give this run (each shard) a folder of its own."
+        ) from None
+    return _Claim(fd)
+
+
+def _refuse_another_shards_folder(out: Path, shard: Shard) -> None:
+    try:
+        earlier = json.loads((out / SHARD_MANIFEST).read_text(encoding="utf-8"))["shard"]
+        index, count = int(earlier["index"]), int(earlier["count"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return  # no shard here (or not readable as one): nothing to protect
+    if (index, count) != (shard.index, shard.count):
+        raise GradingError(
+            f"--out {out} holds shard {index}/{count}'s results: give shard {shard} a folder "
+            "of its own (merge-grades then reads each)."
+        )
+
+
 def _deadline(text: str | None) -> datetime | None:
     if not text:
         return None
@@ -759,104 +813,115 @@ def grade(
     except (OSError, UnicodeDecodeError, RosterError) as error:
         raise GradingError(f"The roster could not be used: {error}") from error
     _make_out(out)
-
-    found, problems = collect(source, limits, progress)
-    people, more = assign_students(found, roster_map, problems)
-    problems += more
-    chosen = _selected(people, only)
-    matched = {n.lower() for s in chosen for n in (s.key, s.lms_id) if n}
-    matched |= {s.submission.student_id for s in chosen if s.submission is not None}
-    for wanted in only or []:
-        if wanted.strip().lower() not in matched:
-            problems.append(
-                Problem(
-                    "",
-                    wanted,
-                    "--only names no student with a submission here (kit id or LMS id)",
-                    NOT_GRADED,
+    claim = claim_out(out, shard)
+    try:
+        found, problems = collect(source, limits, progress)
+        people, more = assign_students(found, roster_map, problems)
+        problems += more
+        chosen = _selected(people, only)
+        matched = {n.lower() for s in chosen for n in (s.key, s.lms_id) if n}
+        matched |= {s.submission.student_id for s in chosen if s.submission is not None}
+        for wanted in only or []:
+            if wanted.strip().lower() not in matched:
+                problems.append(
+                    Problem(
+                        "",
+                        wanted,
+                        "--only names no student with a submission here (kit id or LMS id)",
+                        NOT_GRADED,
+                    )
                 )
+        if shard is not None:
+            chosen = [student for student in chosen if shard.holds(student.owner)]
+        single = isinstance(source, FolderSource) and source.single_file
+        merged = shard is None and (only is not None or (single and len(found) == 1))
+        before_reruns = len(problems)
+        rules = scoring_rules(grading, key, out, rescore)
+        grader = _Grader(grading, catalogue, key, hidden, rules)
+        kept_store = RerunStore(out)
+        summary = GradeSummary(out=out, merged=merged, execute=execute, shard=str(shard or ""))
+
+        reruns: dict[str, dict[str, Any]] | None = None
+        isolation = ""
+        if execute and grader.exercises_to_run():
+            from diplomatic_cover.grading.execute import ExecuteSettings
+
+            settings = ExecuteSettings(
+                cell_timeout=cell_timeout, memory_mb=memory_mb, isolation=not no_isolation
             )
-    if shard is not None:
-        chosen = [student for student in chosen if shard.holds(student.owner)]
-    single = isinstance(source, FolderSource) and source.single_file
-    merged = shard is None and (only is not None or (single and len(found) == 1))
-    before_reruns = len(problems)
-    rules = scoring_rules(grading, key, out, rescore)
-    grader = _Grader(grading, catalogue, key, hidden, rules)
-    kept_store = RerunStore(out)
-    summary = GradeSummary(out=out, merged=merged, execute=execute, shard=str(shard or ""))
+            bar = ProgressBar(len(chosen), "Re-running", progress)
+            reruns, isolation = _rerun_all(
+                chosen, grader, jobs or os.cpu_count() or 1, settings, bar, problems
+            )
+            bar.close()
+            summary.unisolated = isolation != SANDBOX
+            summary.rerun_seconds = {
+                key: sum(getattr(run, "seconds", 0.0) for run in runs.values())
+                for key, runs in reruns.items()
+            }
+            for student in chosen:
+                if student.submission is not None and reruns.get(student.key):
+                    kept_store.save(
+                        student.key, student.submission.sha256, reruns[student.key], isolation
+                    )
 
-    reruns: dict[str, dict[str, Any]] | None = None
-    isolation = ""
-    if execute and grader.exercises_to_run():
-        from diplomatic_cover.grading.execute import ExecuteSettings
-
-        settings = ExecuteSettings(
-            cell_timeout=cell_timeout, memory_mb=memory_mb, isolation=not no_isolation
+        before_grading = len(problems)
+        results = _grade_all(
+            chosen,
+            grader,
+            reruns,
+            isolation,
+            kept_store,
+            class_deadline,
+            progress,
+            problems,
+            summary,
         )
-        bar = ProgressBar(len(chosen), "Re-running", progress)
-        reruns, isolation = _rerun_all(
-            chosen, grader, jobs or os.cpu_count() or 1, settings, bar, problems
-        )
-        bar.close()
-        summary.unisolated = isolation != SANDBOX
-        summary.rerun_seconds = {
-            key: sum(getattr(run, "seconds", 0.0) for run in runs.values())
-            for key, runs in reruns.items()
-        }
-        for student in chosen:
-            if student.submission is not None and reruns.get(student.key):
-                kept_store.save(
-                    student.key, student.submission.sha256, reruns[student.key], isolation
-                )
-
-    before_grading = len(problems)
-    results = _grade_all(
-        chosen, grader, reruns, isolation, kept_store, class_deadline, progress, problems, summary
-    )
-    if not merged:
-        _rows_without_submission(people, results, shard)
-    if shard is not None:
-        final = results
-        write_shard(
-            out,
-            shard,
-            ShardRun(
-                people=people,
-                results=results,
-                class_problems=problems[:before_reruns],
-                rerun_problems=problems[before_reruns:before_grading],
-                grade_problems=problems[before_grading:],
-                config=grading,
-                roster=None if roster is None else Path(roster),
-                settings={
-                    "execute": execute,
-                    "no_isolation": bool(execute and no_isolation),
-                    "cell_timeout": cell_timeout if execute else None,
-                    "memory_mb": memory_mb if execute else None,
-                    "deadline": deadline or "",
-                    "roster": roster is not None,
-                    "scoring_rules": dict(sorted(rules.items())),
-                },
-            ),
-        )
-    else:
-        final = write_class(
-            out, grading, catalogue, results, problems, course, rules, merged=merged
-        )
-    summary.graded = sum(1 for r in results.values() if r.submitted)
-    summary.flagged = sum(1 for r in results.values() if r.flags)
-    summary.rejected = sum(1 for p in problems if p.action == REJECTED)
-    summary.missing = sum(1 for r in results.values() if r.status == MISSING)
-    summary.damaged = sum(1 for r in results.values() if r.status == DAMAGED)
-    summary.pending = sum(r.pending for r in final.values())
-    summary.problems = problems
-    summary.students = final
-    if shard is None:
-        summary.warnings += export_warnings(final, roster_map is not None)
-    summary.kept_rules = {i: v for i, v in rules.items() if v != key[i].rules}
-    summary.seconds = time.monotonic() - started
-    return summary
+        if not merged:
+            _rows_without_submission(people, results, shard)
+        if shard is not None:
+            final = results
+            write_shard(
+                out,
+                shard,
+                ShardRun(
+                    people=people,
+                    results=results,
+                    class_problems=problems[:before_reruns],
+                    rerun_problems=problems[before_reruns:before_grading],
+                    grade_problems=problems[before_grading:],
+                    config=grading,
+                    roster=None if roster is None else Path(roster),
+                    settings={
+                        "execute": execute,
+                        "no_isolation": bool(execute and no_isolation),
+                        "cell_timeout": cell_timeout if execute else None,
+                        "memory_mb": memory_mb if execute else None,
+                        "deadline": deadline or "",
+                        "roster": roster is not None,
+                        "scoring_rules": dict(sorted(rules.items())),
+                    },
+                ),
+            )
+        else:
+            final = write_class(
+                out, grading, catalogue, results, problems, course, rules, merged=merged
+            )
+        summary.graded = sum(1 for r in results.values() if r.submitted)
+        summary.flagged = sum(1 for r in results.values() if r.flags)
+        summary.rejected = sum(1 for p in problems if p.action == REJECTED)
+        summary.missing = sum(1 for r in results.values() if r.status == MISSING)
+        summary.damaged = sum(1 for r in results.values() if r.status == DAMAGED)
+        summary.pending = sum(r.pending for r in final.values())
+        summary.problems = problems
+        summary.students = final
+        if shard is None:
+            summary.warnings += export_warnings(final, roster_map is not None)
+        summary.kept_rules = {i: v for i, v in rules.items() if v != key[i].rules}
+        summary.seconds = time.monotonic() - started
+        return summary
+    finally:
+        claim.close()
 
 
 def _grade_all(
