@@ -711,6 +711,9 @@ def claim_out(out: Path, shard: Shard | None = None) -> _Claim:
             f"Another grade run is writing to --out {out} right now: wait for it to finish, "
             "or give this run (each shard) a folder of its own."
         ) from None
+    except OSError:  # a file system without flock on folders (NFS emulates it for files only)
+        os.close(fd)
+        return _Claim(None)
     return _Claim(fd)
 
 
