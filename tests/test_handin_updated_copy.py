@@ -8,8 +8,6 @@ opened) does not count, though its file is newer. The command's sentence names t
 
 import io
 import json
-import os
-import time
 import zipfile
 from pathlib import Path
 
@@ -26,6 +24,7 @@ from diplomatic_cover.handin.submission import (
     verify_submission,
 )
 from diplomatic_cover.setup.workcopy import KEPT, sync
+from tests.notebook_edits import age, copy_kit, edit_code, run_all
 
 ROOT = Path(__file__).resolve().parents[1]
 ANA = Student(id="ana-silva", name="Ana Silva")
@@ -35,12 +34,7 @@ UPDATED = "exercises/ex3_capacity (updated).ipynb"
 
 @pytest.fixture
 def kit(tmp_path):
-    folder = tmp_path / "pulled"
-    for name in ("notebooks", "exercises"):
-        (folder / name).mkdir(parents=True)
-        for path in (ROOT / name).glob("*.ipynb"):
-            (folder / name / path.name).write_bytes(path.read_bytes())
-    return folder
+    return copy_kit(tmp_path / "pulled", ("notebooks", "exercises"))
 
 
 @pytest.fixture
@@ -48,8 +42,8 @@ def work(kit, tmp_path):
     """A working copy whose edited ex3 was kept by an update, the new ex3 put beside it."""
     folder = tmp_path / "home" / "my-work"
     sync(kit, folder)
-    _edit(folder / EX3, "# Ana's first try")
-    _age(folder / EX3, 600)  # edited before the update
+    edit_code(folder / EX3, "# Ana's first try")
+    age(folder / EX3, 600)  # edited before the update
     notebook = json.loads((kit / EX3).read_text(encoding="utf-8"))
     notebook["cells"].append({"cell_type": "markdown", "id": "hint-2", "metadata": {},
                               "source": ["A second hint."]})  # fmt: skip
@@ -62,26 +56,6 @@ def work(kit, tmp_path):
 @pytest.fixture
 def store(tmp_path):
     return ResponseStore(tmp_path / "home" / "responses")
-
-
-def _edit(path, marker):
-    notebook = json.loads(path.read_text(encoding="utf-8"))
-    cell = next(c for c in notebook["cells"] if c["cell_type"] == "code")
-    cell["source"] = f"{marker}\n" + "".join(cell["source"])
-    path.write_text(json.dumps(notebook, indent=1), encoding="utf-8")
-
-
-def _run(path):
-    notebook = json.loads(path.read_text(encoding="utf-8"))
-    for cell in notebook["cells"]:
-        if cell["cell_type"] == "code":
-            cell["outputs"], cell["execution_count"] = [], 1
-    path.write_text(json.dumps(notebook, indent=2), encoding="utf-8")
-
-
-def _age(path, seconds):
-    stamp = time.time() - seconds
-    os.utime(path, (stamp, stamp))
 
 
 def _build(work, store, out):
@@ -100,9 +74,9 @@ def _exercises_in(built):
 
 
 def test_work_saved_in_the_updated_copy_is_handed_in_as_the_exercise(work, store, tmp_path):
-    _edit(work / UPDATED, "# Ana's code in the new version")
+    edit_code(work / UPDATED, "# Ana's code in the new version")
     store.save_check(ANA, "ex3_capacity", "ex3.coverage", {"calls": []}, passed=True)
-    _age(work / UPDATED, -2)  # saved just after the check, as Ctrl+S after running it
+    age(work / UPDATED, -2)  # saved just after the check, as Ctrl+S after running it
 
     built = _build(work, store, tmp_path / "out")
 
@@ -116,10 +90,10 @@ def test_work_saved_in_the_updated_copy_is_handed_in_as_the_exercise(work, store
     )
 
 
-def test_an_updated_copy_only_opened_or_run_does_not_replace_the_students_edit(
+def test_an_updated_copy_only_opened_or_run_does_not_replace_the_studentsedit_code(
     work, store, tmp_path
 ):
-    _run(work / UPDATED)  # newer than Ana's ex3, but its cells are still the kit's
+    run_all(work / UPDATED)  # newer than Ana's ex3, but its cells are still the kit's
 
     built = _build(work, store, tmp_path / "out")
 
@@ -129,9 +103,9 @@ def test_an_updated_copy_only_opened_or_run_does_not_replace_the_students_edit(
 
 
 def test_edits_in_both_copies_hand_in_the_one_saved_last(work, store, tmp_path):
-    _edit(work / UPDATED, "# Ana's newer attempt")
-    _age(work / UPDATED, 1200)  # ...but she went back to her first file afterwards
-    _edit(work / EX3, "# Ana's second try")
+    edit_code(work / UPDATED, "# Ana's newer attempt")
+    age(work / UPDATED, 1200)  # ...but she went back to her first file afterwards
+    edit_code(work / EX3, "# Ana's second try")
 
     handed = _exercises_in(_build(work, store, tmp_path / "out"))
 
@@ -142,7 +116,7 @@ def test_edits_in_both_copies_hand_in_the_one_saved_last(work, store, tmp_path):
 def test_checked_in_the_updated_copy_but_not_saved_names_that_copy(work, store, tmp_path):
     # She ran the check in "(updated)" without Ctrl+S: the file on disk is the kit's version.
     store.save_check(ANA, "ex3_capacity", "ex3.coverage", {"calls": []}, passed=True)
-    _age(work / UPDATED, 30)
+    age(work / UPDATED, 30)
 
     with pytest.raises(UnsavedWork) as refused:
         _build(work, store, tmp_path / "out")
@@ -155,7 +129,7 @@ def test_the_command_says_which_file_it_took(monkeypatch, work, tmp_path):
     monkeypatch.setenv("DIPLOMATIC_COVER_RESPONSES", str(tmp_path / "responses"))
     monkeypatch.chdir(work)
     student = identity.set_student("Ana Silva")
-    _edit(work / UPDATED, "# Ana's code in the new version")
+    edit_code(work / UPDATED, "# Ana's code in the new version")
     ResponseStore().save_check(student, "ex3_capacity", "ex3.coverage", 1, passed=True)
     out = io.StringIO()
     assert cli_submit(out_dir=tmp_path / "out", send=False, stdout=out, stderr=io.StringIO()) == 0

@@ -7,7 +7,6 @@ button and the command, naming the notebook; saved, it goes through.
 """
 
 import io
-import os
 import time
 import zipfile
 from pathlib import Path
@@ -26,6 +25,7 @@ from diplomatic_cover.handin.submission import (
 from diplomatic_cover.setup.workcopy import sync
 from diplomatic_cover.widgets import handin
 from diplomatic_cover.widgets.handin import submit_button, wait_until_saved
+from tests.notebook_edits import age, copy_kit
 
 ROOT = Path(__file__).resolve().parents[1]
 ANA = Student(id="ana-silva", name="Ana Silva")
@@ -36,12 +36,7 @@ EDIT = "covered = min(teams, officers)  # Ana's code"
 @pytest.fixture
 def kit(tmp_path):
     """The tracked copies, as an image or a pull leaves them."""
-    folder = tmp_path / "image" / "kit"
-    for name in ("notebooks", "exercises"):
-        (folder / name).mkdir(parents=True)
-        for path in (ROOT / name).glob("*.ipynb"):
-            (folder / name / path.name).write_bytes(path.read_bytes())
-    return folder
+    return copy_kit(tmp_path / "image" / "kit", ("notebooks", "exercises"))
 
 
 @pytest.fixture
@@ -61,11 +56,6 @@ def _edit(path):
     path.write_text(path.read_text(encoding="utf-8").replace("return None", EDIT, 1))
 
 
-def _age(path, seconds):
-    stamp = time.time() - seconds
-    os.utime(path, (stamp, stamp))
-
-
 def _zip_text(path, member):
     with zipfile.ZipFile(path) as archive:
         return archive.read(member).decode("utf-8")
@@ -82,7 +72,7 @@ def test_hand_in_from_the_working_copy_holds_the_students_edit_not_the_kits_copy
 
 
 def test_an_exercise_checked_after_its_last_save_is_refused_naming_it(work, store, tmp_path):
-    _age(work / EX3, 30)  # saved 30 s ago; checked just now (the newcomer's steps)
+    age(work / EX3, 30)  # saved 30 s ago; checked just now (the newcomer's steps)
     store.save_check(ANA, "ex3_capacity", "ex3.coverage", {"calls": []}, passed=True)
 
     assert unsaved_exercises({"ex3_capacity": store.load(ANA, "ex3_capacity")}, work / "exercises")
@@ -105,7 +95,7 @@ def test_an_exercise_checked_after_its_last_save_is_refused_naming_it(work, stor
 
 def test_several_unsaved_exercises_are_all_named(work, store, tmp_path):
     for name, check in (("ex1_pandas_record", "ex1.by-decade"), ("ex3_capacity", "ex3.swings")):
-        _age(work / "exercises" / f"{name}.ipynb", 30)
+        age(work / "exercises" / f"{name}.ipynb", 30)
         store.save_check(ANA, name, check, 1, passed=False)
     with pytest.raises(UnsavedWork, match=r"ex1_pandas_record.ipynb and ex3_capacity.ipynb"):
         build_submission(
@@ -119,7 +109,7 @@ def test_the_command_refuses_unsaved_work_too(monkeypatch, work, tmp_path):
     monkeypatch.chdir(work)  # a terminal in the working copy
     student = identity.set_student("Ana Silva")
     ResponseStore().save_check(student, "ex3_capacity", "ex3.coverage", 1, passed=True)
-    _age(work / EX3, 30)
+    age(work / EX3, 30)
     err = io.StringIO()
     assert cli_submit(out_dir=tmp_path / "out", stdout=io.StringIO(), stderr=err) == 1
     assert "ex3_capacity.ipynb was checked after it was last saved" in err.getvalue()
@@ -131,7 +121,7 @@ def test_the_button_without_jupyterlab_refuses_unsaved_work_and_says_what_to_do(
     # No JupyterLab answers the command bridge here (no front end): nothing can save.
     assert handin.request_save_all(handin.save_bridge()) is False
     store.save_check(ANA, "ex3_capacity", "ex3.coverage", 1, passed=True)
-    _age(work / EX3, 30)
+    age(work / EX3, 30)
     button, status = submit_button(
         student=ANA, store=store, out_dir=tmp_path / "out", exercises_dir=work / "exercises"
     ).children
@@ -147,7 +137,7 @@ def test_the_button_without_jupyterlab_refuses_unsaved_work_and_says_what_to_do(
 def test_waiting_for_saves_ends_when_they_land_or_at_the_timeout(tmp_path):
     notebook = tmp_path / "ex3.ipynb"
     notebook.write_text("{}")
-    _age(notebook, 30)
+    age(notebook, 30)
     since = time.time() - 1
     pending = [notebook]
 

@@ -7,7 +7,6 @@ logic (`land`); the last starts a real Jupyter Server on 127.0.0.1 with the exte
 by the kit's own jupyter-config file, as a `pip install` enables it, and follows the route.
 """
 
-import json
 import os
 import shutil
 import subprocess
@@ -24,6 +23,7 @@ from diplomatic_cover.__main__ import main as python_m
 from diplomatic_cover.setup.landing import land, page
 from diplomatic_cover.setup.workcopy import KEPT, NEW, UPDATED
 from tests.labserver import free_port
+from tests.notebook_edits import change_upstream, copy_kit, edit_code, run_all
 
 ROOT = Path(__file__).resolve().parents[1]
 EX1 = "exercises/ex1_pandas_record.ipynb"
@@ -33,42 +33,8 @@ EX3 = "exercises/ex3_capacity.ipynb"
 @pytest.fixture
 def home(tmp_path):
     """A student's home after nbgitpuller's first pull of the class copy."""
-    pulled = tmp_path / paths.PULLED_DIR
-    for name in ("notebooks", "exercises", "data"):
-        shutil.copytree(ROOT / name, pulled / name)
+    copy_kit(tmp_path / paths.PULLED_DIR)
     return tmp_path
-
-
-def _notebook(path):
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
-def _save(path, notebook):
-    path.write_text(json.dumps(notebook, indent=1), encoding="utf-8")
-
-
-def _run(path):
-    """What JupyterLab leaves after Run All and a save: outputs and counts, cells unchanged."""
-    notebook = _notebook(path)
-    for count, cell in enumerate(c for c in notebook["cells"] if c["cell_type"] == "code"):
-        cell["execution_count"] = count + 1
-        cell["outputs"] = [{"output_type": "stream", "name": "stdout", "text": "ran"}]
-    _save(path, notebook)
-
-
-def _edit(path, marker):
-    notebook = _notebook(path)
-    cell = next(c for c in notebook["cells"] if c["cell_type"] == "code")
-    cell["source"] = f"{marker}\n" + "".join(cell["source"])
-    _save(path, notebook)
-
-
-def _change_upstream(path, text):
-    """What the instructor's next commit does to a notebook: one markdown cell more."""
-    notebook = _notebook(path)
-    notebook["cells"].append({"cell_type": "markdown", "id": "upstream", "metadata": {},
-                              "source": [text]})  # fmt: skip
-    _save(path, notebook)
 
 
 def test_the_first_landing_makes_the_working_copy_and_opens_the_notebook(home):
@@ -82,10 +48,10 @@ def test_the_first_landing_makes_the_working_copy_and_opens_the_notebook(home):
 def test_a_second_pull_replaces_a_run_notebook_and_keeps_an_edited_one_beside_the_new(home):
     land(home, "notebooks/00_start_here.ipynb")
     work, pulled = home / "my-work", home / paths.PULLED_DIR
-    _run(work / EX1)
-    _edit(work / EX3, "# my capacity model")
-    _change_upstream(pulled / EX1, "A new hint for exercise 1.")
-    _change_upstream(pulled / EX3, "A new hint for exercise 3.")
+    run_all(work / EX1)
+    edit_code(work / EX3, "# my capacity model")
+    change_upstream(pulled / EX1, "A new hint for exercise 1.")
+    change_upstream(pulled / EX3, "A new hint for exercise 3.")
 
     landing = land(home, EX3)
 
@@ -137,7 +103,7 @@ def test_nbgitpullers_parent_folder_is_followed(tmp_path):
 
 def test_update_in_a_terminal_in_the_working_copy_updates_that_copy(home, monkeypatch, capsys):
     land(home, "notebooks/00_start_here.ipynb")
-    _change_upstream(home / paths.PULLED_DIR / EX1, "A second hint.")
+    change_upstream(home / paths.PULLED_DIR / EX1, "A second hint.")
     monkeypatch.chdir(home / "my-work" / "exercises")
 
     assert python_m(["update"]) == 0
@@ -205,8 +171,8 @@ def test_a_real_server_serves_the_route_and_redirects_into_the_working_copy(home
     assert status == 302
     assert headers["Location"] == "/user/ana/lab/tree/my-work/notebooks/00_start_here.ipynb"
 
-    _edit(home / "my-work" / EX3, "# mine")
-    _change_upstream(home / paths.PULLED_DIR / EX3, "New hint.")
+    edit_code(home / "my-work" / EX3, "# mine")
+    change_upstream(home / paths.PULLED_DIR / EX3, "New hint.")
     status, _, body = _get(base + "diplomatic-cover/open/" + EX3, token)
     assert status == 200
     assert "ex3_capacity (updated).ipynb" in body

@@ -4,12 +4,11 @@ and the kit's quotes are shorter than ten in practice)."""
 
 import json
 import re
-import subprocess
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.kit_files import ROOT, kit_texts
+
 ARTICLE = ROOT.parent / "shared" / "reading" / "article.txt"
 RUN = 10
 
@@ -18,32 +17,13 @@ def _words(text):
     return re.findall(r"[a-z0-9’']+", text.lower().replace("’", "'"))
 
 
-def _tracked_files():
-    """Every file git tracks (the kit as it ships and as it is shared), or, outside a git
-    checkout, every file under the kit's folders."""
-    try:
-        listed = subprocess.run(
-            ["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True, timeout=60
-        ).stdout.decode("utf-8", "surrogateescape")
-        return sorted(ROOT / name for name in listed.split("\0") if name)
-    except (OSError, subprocess.SubprocessError):
-        skipped = {".git", ".venv", "my-work", "node_modules"}
-        return sorted(p for p in ROOT.rglob("*") if p.is_file() and not skipped & set(p.parts))
-
-
 def _teaching_texts():
-    """Every tracked text: notebooks by their cells' sources, other files as text (data,
-    templates, scripts, README, CHANGELOG, the instructors' exercise copies included)."""
-    for path in _tracked_files():
-        if not path.is_file() or path.stat().st_size > 20_000_000:
-            continue
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (UnicodeDecodeError, OSError):
-            continue  # not text (images, fonts)
+    """Every text file of the kit (tests/kit_files.py: what git tracks, data, templates,
+    scripts, README, CHANGELOG and the instructors' exercise copies included); notebooks by
+    their cells' sources."""
+    for path, text in kit_texts():
         if path.suffix == ".ipynb":
-            cells = json.loads(text)["cells"]
-            text = "\n".join("".join(c["source"]) for c in cells)
+            text = "\n".join("".join(c["source"]) for c in json.loads(text)["cells"])
         yield path, text
 
 

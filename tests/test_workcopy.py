@@ -5,7 +5,6 @@ answer store at `responses/` as `make lab` has it; "upstream" changes are what a
 (or an nbgitpuller pull on a hub) would write into it.
 """
 
-import json
 import shutil
 from pathlib import Path
 
@@ -28,6 +27,7 @@ from diplomatic_cover.setup.workcopy import (
     reset,
     sync,
 )
+from tests.notebook_edits import change_upstream, copy_kit, edit_code, run_all
 
 ROOT = Path(__file__).resolve().parents[1]
 ANA = Student(id="ana-silva", name="Ana Silva")
@@ -36,50 +36,13 @@ ANA = Student(id="ana-silva", name="Ana Silva")
 @pytest.fixture
 def kit(tmp_path):
     """A kit folder laid out like the repository (notebooks, exercises, data)."""
-    folder = tmp_path / "kit"
-    for name in ("notebooks", "exercises", "data"):
-        shutil.copytree(ROOT / name, folder / name)
-    return folder
+    return copy_kit(tmp_path / "kit")
 
 
 @pytest.fixture
 def work(kit):
     sync(kit, kit / paths.WORK_DIR)
     return kit / paths.WORK_DIR
-
-
-def _notebook(path):
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
-def _save(path, notebook):
-    path.write_text(json.dumps(notebook, indent=1), encoding="utf-8")
-
-
-def _run(path, student_name="Ana Silva"):
-    """What JupyterLab leaves after Run All and a save: outputs, counts, metadata."""
-    notebook = _notebook(path)
-    for count, cell in enumerate(c for c in notebook["cells"] if c["cell_type"] == "code"):
-        cell["execution_count"] = count + 1
-        cell["outputs"] = [{"output_type": "stream", "name": "stdout", "text": student_name}]
-        cell["metadata"]["scrolled"] = True
-    notebook["metadata"]["kernelspec"]["display_name"] = "Python 3 (ipykernel)"
-    notebook["metadata"]["widgets"] = {"state": {}}
-    _save(path, notebook)
-
-
-def _edit_code(path, marker):
-    notebook = _notebook(path)
-    cell = next(c for c in notebook["cells"] if c["cell_type"] == "code")
-    cell["source"] = f"{marker}\n" + "".join(cell["source"])
-    _save(path, notebook)
-
-
-def _change_upstream(path, text):
-    notebook = _notebook(path)
-    notebook["cells"].append({"cell_type": "markdown", "id": "new-cell", "metadata": {},
-                              "source": [text]})  # fmt: skip
-    _save(path, notebook)
 
 
 def _store_snapshot(folder):
@@ -100,7 +63,7 @@ def test_the_first_start_copies_notebooks_exercises_and_data_and_records_their_h
 
 
 def test_a_second_start_changes_nothing(kit, work):
-    _run(work / "notebooks/05_expulsion_record.ipynb")
+    run_all(work / "notebooks/05_expulsion_record.ipynb", "Ana Silva")
     before = _store_snapshot(work)
     outcomes = sync(kit, work)
     assert {o.action for o in outcomes} == {UNCHANGED}
@@ -114,13 +77,13 @@ def test_an_update_adds_new_replaces_run_and_keeps_edited_notebooks_with_answers
     answers_before = _store_snapshot(kit / "responses")
 
     # The student ran notebook 05 (outputs only) and wrote code in exercise 3.
-    _run(work / "notebooks/05_expulsion_record.ipynb")
-    _edit_code(work / "exercises/ex3_capacity.ipynb", "# my own code")
-    _run(work / "exercises/ex3_capacity.ipynb")
+    run_all(work / "notebooks/05_expulsion_record.ipynb", "Ana Silva")
+    edit_code(work / "exercises/ex3_capacity.ipynb", "# my own code")
+    run_all(work / "exercises/ex3_capacity.ipynb", "Ana Silva")
     # Upstream: a new notebook, and new versions of both.
     shutil.copy(kit / "notebooks/06_policy_debate.ipynb", kit / "notebooks/07_new_lesson.ipynb")
-    _change_upstream(kit / "notebooks/05_expulsion_record.ipynb", "A corrected paragraph.")
-    _change_upstream(kit / "exercises/ex3_capacity.ipynb", "A clearer hint.")
+    change_upstream(kit / "notebooks/05_expulsion_record.ipynb", "A corrected paragraph.")
+    change_upstream(kit / "exercises/ex3_capacity.ipynb", "A clearer hint.")
 
     outcomes = {o.path: o for o in sync(kit, work)}
 
@@ -145,11 +108,11 @@ def test_an_update_adds_new_replaces_run_and_keeps_edited_notebooks_with_answers
 
 
 def test_a_later_upstream_version_is_offered_again_without_touching_an_edited_offer(kit, work):
-    _edit_code(work / "exercises/ex3_capacity.ipynb", "# mine")
-    _change_upstream(kit / "exercises/ex3_capacity.ipynb", "First fix.")
+    edit_code(work / "exercises/ex3_capacity.ipynb", "# mine")
+    change_upstream(kit / "exercises/ex3_capacity.ipynb", "First fix.")
     sync(kit, work)
-    _edit_code(work / "exercises/ex3_capacity (updated).ipynb", "# I worked here too")
-    _change_upstream(kit / "exercises/ex3_capacity.ipynb", "Second fix.")
+    edit_code(work / "exercises/ex3_capacity (updated).ipynb", "# I worked here too")
+    change_upstream(kit / "exercises/ex3_capacity.ipynb", "Second fix.")
 
     outcome = {o.path: o for o in sync(kit, work)}["exercises/ex3_capacity.ipynb"]
 
@@ -168,9 +131,9 @@ def test_a_notebook_the_student_deleted_comes_back(kit, work):
 def test_outputs_and_metadata_do_not_count_as_edits_but_cells_do(work):
     path = work / "notebooks/01_reading_the_article.ipynb"
     copied = content_hash(path.name, path.read_bytes())
-    _run(path)
+    run_all(path, "Ana Silva")
     assert content_hash(path.name, path.read_bytes()) == copied
-    _edit_code(path, "x = 1")
+    edit_code(path, "x = 1")
     assert content_hash(path.name, path.read_bytes()) != copied
     assert content_hash("broken.ipynb", b"{not json") != copied
 
@@ -179,7 +142,7 @@ def test_reset_puts_the_kit_version_back_and_keeps_the_old_file_and_the_answers(
     store = ResponseStore(kit / "responses")
     store.save_check(ANA, "ex3_capacity", "ex3.coverage", 0.2, passed=True)
     answers_before = _store_snapshot(kit / "responses")
-    _edit_code(work / "exercises/ex3_capacity.ipynb", "# a mess")
+    edit_code(work / "exercises/ex3_capacity.ipynb", "# a mess")
 
     outcome = reset(kit, work, "ex3_capacity")
 
@@ -219,7 +182,7 @@ def test_python_m_update_and_reset_work_from_the_command_line(kit, capsys):
     shutil.copy(work.parent / "notebooks/00_start_here.ipynb", kit / "notebooks/99_extra.ipynb")
     assert python_m(["update", "--source", str(kit)]) == 0
     assert "New: notebooks/99_extra.ipynb" in capsys.readouterr().out
-    _edit_code(work / "notebooks/04_counterintelligence_capacity.ipynb", "# mine")
+    edit_code(work / "notebooks/04_counterintelligence_capacity.ipynb", "# mine")
     assert python_m(["reset", "04_counterintelligence_capacity", "--source", str(kit)]) == 0
     said = capsys.readouterr().out
     assert "Reset notebooks/04_counterintelligence_capacity.ipynb" in said

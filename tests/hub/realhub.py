@@ -9,8 +9,10 @@ the proxy. Only processes this module started are ended, each by its pid.
 
 from __future__ import annotations
 
+import http.cookiejar
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -29,6 +31,25 @@ from tests.hub import linux_users
 ROOT = Path(__file__).resolve().parents[2]
 SERVICE = "diplomatic-cover"
 PASSWORD = "class-of-thirty-students"  # the shared password (at least 8 characters)
+
+
+def signed_in(hub: RealHub, user: str) -> http.cookiejar.CookieJar:
+    """A browser's cookies after `user` signed in through the hub's login page (with the
+    login form's _xsrf field when the hub sends one)."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    with opener.open(f"{hub.url}/hub/login", timeout=30) as page:
+        xsrf = re.search(r'name="_xsrf" value="([^"]+)"', page.read().decode())
+    fields = {"username": user, "password": PASSWORD, **({"_xsrf": xsrf.group(1)} if xsrf else {})}
+    opener.open(
+        urllib.request.Request(
+            f"{hub.url}/hub/login", data=urllib.parse.urlencode(fields).encode(), method="POST"
+        ),
+        timeout=30,
+    ).close()
+    return jar
+
+
 CONFIG = Path(__file__).with_name("jupyterhub_config.template.py")
 
 

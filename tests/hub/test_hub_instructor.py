@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import html
-import http.cookiejar
 import os
 import pwd
 import re
@@ -32,7 +31,7 @@ from tests.grading.hostile.outputs import problems
 from tests.grading.kit import correct, good_answers, hand_in, write_config, wrong
 from tests.hub import class_repo
 from tests.hub.kernel import run_code
-from tests.hub.realhub import PASSWORD
+from tests.hub.realhub import signed_in
 
 
 def _service(hub, user):
@@ -197,18 +196,7 @@ def test_a_student_reads_their_feedback_from_their_own_kernel(hub, accounts, cou
 
 def _signed_in(hub, user):
     """A browser-like session signed in through the hub's login page."""
-    jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    with opener.open(f"{hub.url}/hub/login", timeout=30) as page:
-        xsrf = re.search(r'name="_xsrf" value="([^"]+)"', page.read().decode())
-    fields = {"username": user, "password": PASSWORD, **({"_xsrf": xsrf.group(1)} if xsrf else {})}
-    opener.open(
-        urllib.request.Request(
-            f"{hub.url}/hub/login", data=urllib.parse.urlencode(fields).encode(), method="POST"
-        ),
-        timeout=30,
-    ).close()
-    return opener
+    return urllib.request.build_opener(urllib.request.HTTPCookieProcessor(signed_in(hub, user)))
 
 
 @pytest.fixture(scope="module")

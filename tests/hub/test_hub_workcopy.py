@@ -11,7 +11,6 @@ version beside it as "(updated)", and the answer store is byte for byte as it wa
 from __future__ import annotations
 
 import html
-import http.cookiejar
 import json
 import re
 import subprocess
@@ -22,7 +21,7 @@ import urllib.request
 import pytest
 
 from diplomatic_cover.hub.link import pull_link
-from tests.hub.realhub import PASSWORD
+from tests.hub.realhub import signed_in
 from tests.hub.student_kernel import StudentKernel
 
 EX1 = "exercises/ex1_pandas_record.ipynb"
@@ -42,22 +41,6 @@ def course_repo(hub, class_copy_repo):
 def _readable(repo):
     for path in [repo, *repo.rglob("*")]:
         path.chmod(0o755 if path.is_dir() else 0o644)
-
-
-def signed_in(hub, user):
-    """A browser's cookies after signing in through the hub's login page."""
-    jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    with opener.open(f"{hub.url}/hub/login", timeout=30) as page:
-        xsrf = re.search(r'name="_xsrf" value="([^"]+)"', page.read().decode())
-    fields = {"username": user, "password": PASSWORD, **({"_xsrf": xsrf.group(1)} if xsrf else {})}
-    opener.open(
-        urllib.request.Request(
-            f"{hub.url}/hub/login", data=urllib.parse.urlencode(fields).encode(), method="POST"
-        ),
-        timeout=30,
-    ).close()
-    return jar
 
 
 def open_link(hub, student, link):
