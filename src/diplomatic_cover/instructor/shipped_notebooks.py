@@ -111,7 +111,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("Run this in the open kit (the folder with instructors/).", file=sys.stderr)
         return 2
     target = root / HASH_LIST
-    text = render(root)
     if args.check:
         stale = changed_from_list(root)
         listed = shipped_hashes(root) or {}
@@ -126,6 +125,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 1
         print(f"{HASH_LIST} matches the {len(listed)} guided notebooks.")
         return 0
+    text = render(root)
     target.write_text(text, encoding="utf-8")
     print(f"Wrote {target} ({text.count(' = ')} notebooks).")
     return 0
